@@ -1,0 +1,32 @@
+"""A bilingual know-your-rights hotline for SMS and voice, on Twilio."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from dotenv import find_dotenv, load_dotenv
+from flask import Flask
+
+from . import engine, signature, sms
+from .settings import DEVELOPMENT_SECRET_KEY, check_settings, is_development, read_settings
+
+
+def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
+    """Create the hotline app from the environment (and .env), or from test_config."""
+    app = Flask(__name__, instance_relative_config=True)
+    if test_config is None:
+        load_dotenv(find_dotenv(usecwd=True))  # also under gunicorn, which reads no .env itself
+        app.config.from_mapping(read_settings())
+    else:
+        app.config.from_mapping(read_settings({}))
+        app.config.update(test_config)
+    check_settings(app.config)
+    app.secret_key = app.config["HOTLINE_SECRET_KEY"] or DEVELOPMENT_SECRET_KEY
+    app.config["MAX_CONTENT_LENGTH"] = int(app.config["HOTLINE_MAX_BODY_BYTES"])
+    if is_development(app.config) and not app.config["HOTLINE_SECRET_KEY"]:
+        app.logger.warning("DEVELOPMENT MODE: using a built-in, public HOTLINE_SECRET_KEY.")
+
+    engine.init_app(app)
+    signature.init_app(app)
+    app.register_blueprint(sms.bp)
+    return app

@@ -1,0 +1,98 @@
+"""The SMS conversation rules: what to answer, in which language, and what to remember."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+from .content import Catalog, fill
+from .matcher import KeywordIndex, Match
+
+
+@dataclass(frozen=True)
+class State:
+    """What the conversation cookie remembers: no number, no message, nothing secret."""
+
+    lang: str | None = None
+    topic: str | None = None
+    more_sent: int = 0
+
+    @classmethod
+    def from_cookie(cls, data: Mapping[str, object], topics: Mapping[str, object]) -> State:
+        """Rebuild state from a cookie, ignoring anything stale or malformed."""
+        lang = data.get("lang") if data.get("lang") in ("en", "es") else None
+        topic = data.get("topic") if data.get("topic") in topics else None
+        more_sent = data.get("more_sent")
+        return cls(lang, topic, more_sent if isinstance(more_sent, int) and 0 <= more_sent < 10 else 0)
+
+    def to_cookie(self) -> dict[str, object]:
+        """Give the state as plain cookie data."""
+        return {"lang": self.lang, "topic": self.topic, "more_sent": self.more_sent}
+
+
+@dataclass(frozen=True)
+class Reply:
+    outcome: str  # answered, more, end_of_topic, menu, help, language, not_understood, opted_out, optout_note
+    text: str | None  # None: answer with an empty <Response/>
+    lang: str | None = None
+    topic: str | None = None
+
+
+class Replies:
+    """Every SMS text with the settings filled in, built once at start-up."""
+
+    def __init__(self, catalog: Catalog, values: Mapping[str, str], default_lang: str):
+        self.default_lang = default_lang
+        self.texts = {lang: {name: fill(text, values) for name, text in texts.items()}
+                      for lang, texts in catalog.texts.items()}
+        self.bilingual_menu = fill(catalog.bilingual_menu, values)
+        self.first = {(t.id, lang): fill(text.sms, values)
+                      for t in catalog.topics.values() for lang, text in t.texts.items()}
+        self.more = {(t.id, lang): tuple(fill(m, values) for m in text.more)
+                     for t in catalog.topics.values() for lang, text in t.texts.items()}
+
+
+def respond(match: Match, state: State, replies: Replies) -> tuple[Reply, State]:
+    """Decide the reply to one message and the state to remember after it."""
+    lang = match.lang or state.lang
+    if match.action == "stop":
+        return Reply("opted_out", None, lang), state
+    if match.action == "optout_note":
+        lang = match.lang or "es"
+        return Reply("optout_note", replies.texts[lang]["optout_note"], lang), replace(state, lang=lang)
+    if match.action in ("english", "spanish"):
+        lang = "en" if match.action == "english" else "es"
+        return Reply("language", replies.texts[lang]["language_set"], lang), replace(state, lang=lang)
+    if match.action == "topic":
+        lang = lang or replies.default_lang
+        reply = Reply("answered", replies.first[match.topic, lang], lang, match.topic)
+        return reply, State(lang, match.topic, 0)
+    if match.action == "more":
+        return _more(state, lang, replies)
+    if match.action == "help":
+        lang = lang or replies.default_lang
+        return Reply("help", replies.texts[lang]["help"], lang), replace(state, lang=lang)
+    if match.action == "unknown" and lang:
+        return Reply("not_understood", replies.texts[lang]["not_understood"], lang), replace(state, lang=lang)
+    outcome = "not_understood" if match.action == "unknown" else "menu"
+    if lang is None:
+        return Reply(outcome, replies.bilingual_menu), state
+    return Reply(outcome, replies.texts[lang]["menu"], lang), replace(state, lang=lang)
+
+
+def _more(state: State, lang: str | None, replies: Replies) -> tuple[Reply, State]:
+    if state.topic is None:
+        if lang is None:
+            return Reply("menu", replies.bilingual_menu), state
+        return Reply("menu", replies.texts[lang]["menu"], lang), replace(state, lang=lang)
+    lang = lang or replies.default_lang
+    follow_ups = replies.more[state.topic, lang]
+    if state.more_sent >= len(follow_ups):
+        return Reply("end_of_topic", replies.texts[lang]["end_of_topic"], lang, state.topic), state
+    reply = Reply("more", follow_ups[state.more_sent], lang, state.topic)
+    return reply, replace(state, lang=lang, more_sent=state.more_sent + 1)
+
+
+def converse(text: str, state: State, index: KeywordIndex, replies: Replies) -> tuple[Reply, State]:
+    """Answer one incoming text given the conversation so far."""
+    return respond(index.match(text), state, replies)

@@ -1,0 +1,79 @@
+"""Every setting the hotline reads, declared once with a default and a reason."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+DEVELOPMENT_SECRET_KEY = "development-only-not-secret"
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("HOTLINE_ENV", "production",
+            "'development' skips Twilio signature checks and allows missing secrets; never in production"),
+    Setting("HOTLINE_SECRET_KEY", "",
+            "Long random string that signs the conversation cookie (python -c 'import secrets; print(secrets.token_hex(32))')"),
+    Setting("TWILIO_ACCOUNT_SID", "", "Your Twilio account SID (ACxxxx), used to send 'text me this' and manage the number"),
+    Setting("TWILIO_AUTH_TOKEN", "", "Your Twilio auth token; checks that webhook requests really come from Twilio"),
+    Setting("HOTLINE_PUBLIC_URL", "",
+            "Public https base URL Twilio calls, exactly as configured in Twilio, e.g. https://hotline.example.org"),
+    Setting("HOTLINE_NUMBER", "", "The hotline's own phone number in E.164 form, e.g. +13075550100"),
+    Setting("HOTLINE_ORG_NAME", "", "Name of the organisation running the hotline; left out of answers when empty"),
+    Setting("HOTLINE_REFERRAL", "",
+            "Who to contact for legal help (name and phone or web address); left out of answers when empty"),
+    Setting("HOTLINE_DEFAULT_LANGUAGE", "en", "Language used when a message gives no clue: en or es"),
+    Setting("HOTLINE_MESSAGES_DIR", "", "Folder with the hotline's words; empty means the messages/ shipped with the app"),
+    Setting("HOTLINE_MAX_BODY_BYTES", "16384", "Larger webhook requests are refused with 413 (Twilio's are far smaller)"),
+)
+
+KNOWN = {setting.name: setting for setting in SETTINGS}
+LANGUAGES = ("en", "es")
+
+
+class SettingsError(RuntimeError):
+    """A setting is missing or malformed; the message says what to set."""
+
+
+def read_settings(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Read every declared setting from the environment, falling back to its default."""
+    environ = os.environ if environ is None else environ
+    return {s.name: environ.get(s.name, "").strip() or s.default for s in SETTINGS}
+
+
+def is_development(config: Mapping[str, object]) -> bool:
+    """Tell whether the app runs in the documented development mode."""
+    return str(config.get("HOTLINE_ENV", "")).lower() == "development"
+
+
+def check_settings(config: Mapping[str, object]) -> None:
+    """Refuse to start with settings that would make the hotline unsafe or broken."""
+    problems = []
+    if config["HOTLINE_DEFAULT_LANGUAGE"] not in LANGUAGES:
+        problems.append("HOTLINE_DEFAULT_LANGUAGE must be 'en' or 'es'")
+    public_url = str(config["HOTLINE_PUBLIC_URL"])
+    if public_url and not public_url.startswith(("https://", "http://")):
+        problems.append("HOTLINE_PUBLIC_URL must start with https:// (e.g. https://hotline.example.org)")
+    if not str(config["HOTLINE_MAX_BODY_BYTES"]).isdigit():
+        problems.append("HOTLINE_MAX_BODY_BYTES must be a whole number of bytes")
+    if not is_development(config):
+        if not config["TWILIO_AUTH_TOKEN"]:
+            problems.append("TWILIO_AUTH_TOKEN is not set: copy it from the Twilio console")
+        secret = str(config["HOTLINE_SECRET_KEY"])
+        if len(secret) < 16 or secret == DEVELOPMENT_SECRET_KEY:
+            problems.append("HOTLINE_SECRET_KEY must be a long random string (at least 16 characters)")
+        if not public_url.startswith("https://"):
+            problems.append("HOTLINE_PUBLIC_URL must be the https address Twilio calls")
+    if problems:
+        raise SettingsError(
+            "The hotline cannot start:\n  - " + "\n  - ".join(problems)
+            + "\nSet these in the environment or in .env (see .env.example)."
+            + "\nFor a local try-out without Twilio, set HOTLINE_ENV=development."
+        )

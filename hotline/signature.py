@@ -1,0 +1,47 @@
+"""Check that webhook requests really come from Twilio (X-Twilio-Signature)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+from flask import Flask, Response, current_app, request
+from twilio.request_validator import RequestValidator
+
+from .settings import is_development
+
+
+def init_app(app: Flask) -> None:
+    """Prepare the validator, or warn loudly when development mode switches checks off."""
+    token = app.config["TWILIO_AUTH_TOKEN"]
+    app.extensions["twilio_validator"] = RequestValidator(token) if token else None
+    if not token:
+        if not is_development(app.config):  # settings.check_settings already refuses this
+            raise RuntimeError("TWILIO_AUTH_TOKEN is required outside development mode")
+        app.logger.warning(
+            "DEVELOPMENT MODE: TWILIO_AUTH_TOKEN is not set, so Twilio signatures are NOT checked. "
+            "Anyone who can reach this server can use it. Never run this way in production."
+        )
+
+
+def signed_url() -> str:
+    """Rebuild the exact URL Twilio signed: public base + path + the raw query string."""
+    base = current_app.config["HOTLINE_PUBLIC_URL"].rstrip("/") or request.host_url.rstrip("/")
+    # request.url would unescape the query (%27 -> ') and break the signature.
+    query = request.query_string.decode("latin-1")
+    return base + request.path + (f"?{query}" if query else "")
+
+
+def require_twilio_signature(view: Callable) -> Callable:
+    """Refuse a webhook request with a missing or wrong signature with an empty 403."""
+
+    @functools.wraps(view)
+    def checked_view(*args, **kwargs):
+        validator = current_app.extensions["twilio_validator"]
+        if validator is not None:
+            signature = request.headers.get("X-Twilio-Signature", "")
+            if not signature or not validator.validate(signed_url(), request.form, signature):
+                return Response(status=403)
+        return view(*args, **kwargs)
+
+    return checked_view
