@@ -32,6 +32,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HOTLINE_DEFAULT_LANGUAGE", "en", "Language used when a message gives no clue: en or es"),
     Setting("HOTLINE_MESSAGES_DIR", "", "Folder with the hotline's words; empty means the messages/ shipped with the app"),
     Setting("HOTLINE_MAX_BODY_BYTES", "16384", "Larger webhook requests are refused with 413 (Twilio's are far smaller)"),
+    # -- content check (hotline/check.py)
+    # -- voice (hotline/voice.py, hotline/outbound.py)
+    # -- storage, statistics and rate limits (hotline/db.py, hotline/stats.py, hotline/limits.py)
+    # -- web pages, QR codes and flyers (hotline/web.py, hotline/qr.py, hotline/flyer.py)
+    # -- 287(g) agreements (hotline/agreements.py)
+    # -- operations (hotline/ops.py)
 )
 
 KNOWN = {setting.name: setting for setting in SETTINGS}
@@ -77,3 +83,12 @@ def check_settings(config: Mapping[str, object]) -> None:
             + "\nSet these in the environment or in .env (see .env.example)."
             + "\nFor a local try-out without Twilio, set HOTLINE_ENV=development."
         )
+
+
+def example_env() -> str:
+    """Render .env.example: every setting with its one-line comment and default."""
+    lines = ["# Settings for the hotline. Copy to .env and fill in; never commit .env.",
+             "# Generated from hotline/settings.py by `hotline settings`."]
+    for setting in SETTINGS:
+        lines += ["", f"# {setting.help}", f"{setting.name}={setting.default}"]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,92 @@
+"""The `hotline` command: run, try and manage the hotline from a terminal."""
+
+from __future__ import annotations
+
+import sys
+import xml.etree.ElementTree as ET
+
+import click
+from dotenv import find_dotenv, load_dotenv
+from twilio.request_validator import RequestValidator
+
+from . import create_app
+from .content import ContentError
+from .settings import SettingsError, example_env, read_settings
+
+SAMPLE_CALLER = "+13075550123"  # a fictional 555 number: chat never sends anything anywhere
+
+
+def development_app():
+    """Create the app from .env and the environment, in development mode."""
+    load_dotenv(find_dotenv(usecwd=True))
+    try:
+        return create_app({**read_settings(), "HOTLINE_ENV": "development"})
+    except (SettingsError, ContentError) as error:
+        raise click.ClickException(str(error)) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Run and manage a bilingual know-your-rights hotline on Twilio."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, help="Port to listen on.")
+def serve(host: str, port: int) -> None:
+    """Run the hotline locally in development mode (no Twilio account needed)."""
+    app = development_app()
+    base = f"http://{host}:{port}"
+    click.echo(f"\nHotline running at {base} in development mode.\nTry it:\n"
+               f"  curl -s -d Body=RIGHTS {base}/sms\n"
+               f"  or, in another terminal: .venv/bin/hotline chat\n")
+    app.run(host=host, port=port, debug=False, load_dotenv=False)
+
+
+@main.command()
+@click.option("--lang", type=click.Choice(["en", "es"]), help="Start the conversation in this language.")
+def chat(lang: str | None) -> None:
+    """Text the hotline from this terminal, through the same code as real SMS."""
+    app = development_app()
+    client = app.test_client()
+    if lang:
+        with client.session_transaction() as session:
+            session["lang"] = lang
+    token, base = app.config["TWILIO_AUTH_TOKEN"], app.config["HOTLINE_PUBLIC_URL"] or "http://localhost"
+    click.echo("Type a message as if you were texting the hotline (e.g. RIGHTS, DERECHOS, MORE).\n"
+               "Ctrl-D or an empty line twice to leave.")
+    empty_lines = 0
+    while True:
+        try:
+            body = input("you> ")
+        except (EOFError, KeyboardInterrupt):
+            click.echo()
+            return
+        empty_lines = empty_lines + 1 if not body.strip() else 0
+        if empty_lines >= 2:
+            return
+        params = {"From": SAMPLE_CALLER, "To": app.config["HOTLINE_NUMBER"] or "+13075550100", "Body": body}
+        headers = {"X-Twilio-Signature": RequestValidator(token).compute_signature(base + "/sms", params)
+                   } if token else {}
+        response = client.post("/sms", data=params, headers=headers, base_url=base)
+        click.echo(format_reply(response.status_code, response.get_data(as_text=True)))
+
+
+@main.command()
+def settings() -> None:
+    """Print every setting with its comment and default (the contents of .env.example)."""
+    click.echo(example_env(), nl=False)
+
+
+def format_reply(status: int, twiml: str) -> str:
+    """Show a TwiML reply as the text a phone would display."""
+    if status != 200:
+        return f"[HTTP {status}]"
+    messages = [m.text or "" for m in ET.fromstring(twiml).iter("Message")]
+    if not messages:
+        return "[no reply: on a real number, Twilio itself handles STOP and confirms]"
+    return "\n".join(f"hotline> {line}" for m in messages for line in m.splitlines())
+
+
+if __name__ == "__main__":
+    sys.exit(main())
