@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dotenv import find_dotenv, load_dotenv
 from flask import Flask
 
-from . import engine, signature, sms
+from . import engine, signature, sms, twilio_rest
 from .settings import DEVELOPMENT_SECRET_KEY, check_settings, is_development, read_settings
 
 
@@ -28,5 +28,6 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
 
     engine.init_app(app)
     signature.init_app(app)
+    twilio_rest.init_app(app)
     app.register_blueprint(sms.bp)
     return app

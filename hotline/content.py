@@ -15,7 +15,8 @@ from .settings import LANGUAGES
 # Placeholders an editor may use, and the setting each one is filled from.
 PLACEHOLDERS = {"org": "HOTLINE_ORG_NAME", "number": "HOTLINE_NUMBER", "referral": "HOTLINE_REFERRAL"}
 TOPIC_TEXTS = ("title", "sms", "more", "voice", "web")
-HOTLINE_TEXTS = ("menu", "help", "not_understood", "language_set", "end_of_topic", "optout_note")
+HOTLINE_TEXTS = ("menu", "help", "not_understood", "language_set", "end_of_topic", "optout_note",
+                 "rate_limited")
 
 
 class ContentError(ValueError):

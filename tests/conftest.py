@@ -73,3 +73,13 @@ def runner(app):
 @pytest.fixture
 def twilio(client) -> TwilioClient:
     return TwilioClient(client)
+
+
+@pytest.fixture
+def fake_twilio(app):
+    """Replace Twilio's HTTP client with a fake that collects what would have been sent."""
+    from tests.fakes import FakeTwilioHttp
+
+    fake = FakeTwilioHttp()
+    app.extensions["twilio_http"] = fake
+    return fake

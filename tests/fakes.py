@@ -1,0 +1,69 @@
+"""A fake Twilio at the HTTP boundary: it records what would have been sent, and can fail."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from dataclasses import dataclass, field
+
+from twilio.http import HttpClient
+from twilio.http.response import Response
+
+
+@dataclass
+class SentRequest:
+    method: str
+    url: str
+    params: dict
+    data: dict
+    timeout: float | None
+
+
+@dataclass
+class FakeTwilioHttp(HttpClient):
+    """Answer Twilio REST calls like the real API; queue failures with `fail_next`."""
+
+    requests: list[SentRequest] = field(default_factory=list)
+    failures: list[tuple[int, int] | Exception] = field(default_factory=list)
+    routes: list[tuple[str, str, int, dict]] = field(default_factory=list)
+    _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    def __post_init__(self) -> None:
+        super().__init__(logger=None, is_async=False, timeout=None)
+
+    def fail_next(self, status: int = 500, code: int = 20500, times: int = 1) -> None:
+        """Make the next calls fail with this HTTP status and Twilio error code."""
+        self.failures.extend([(status, code)] * times)
+
+    def raise_next(self, error: Exception, times: int = 1) -> None:
+        """Make the next calls raise, as a timeout or a refused connection would."""
+        self.failures.extend([error] * times)
+
+    def route(self, method: str, url_pattern: str, status: int, body: dict) -> None:
+        """Answer requests matching method and URL regex with this status and JSON body."""
+        self.routes.append((method, url_pattern, status, body))
+
+    @property
+    def messages(self) -> list[SentRequest]:
+        """Messages the app asked Twilio to send (the outbox)."""
+        return [r for r in self.requests if r.method == "POST" and r.url.endswith("/Messages.json")]
+
+    def request(self, method, uri, params=None, data=None, headers=None, auth=None,
+                timeout=None, allow_redirects=False) -> Response:
+        self.requests.append(SentRequest(method, uri, dict(params or {}), dict(data or {}), timeout))
+        if self.failures:
+            failure = self.failures.pop(0)
+            if isinstance(failure, Exception):
+                raise failure
+            status, code = failure
+            return Response(status, json.dumps({"code": code, "message": "fake failure", "status": status}))
+        for route_method, pattern, status, body in self.routes:
+            if route_method == method and re.search(pattern, uri):
+                return Response(status, json.dumps(body))
+        if method == "POST" and uri.endswith("/Messages.json"):
+            sid = f"SM{next(self._ids):032d}"
+            return Response(201, json.dumps({"sid": sid, "status": "queued", **(data or {})}))
+        if method == "DELETE":
+            return Response(204, "")
+        return Response(200, json.dumps({}))
