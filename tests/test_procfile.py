@@ -1,0 +1,80 @@
+"""The app started exactly as the Procfile says answers signed texts and refuses forged ones."""
+
+import os
+import shlex
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import AUTH_TOKEN, sign
+
+ROOT = Path(__file__).parent.parent
+PUBLIC_URL = "https://hotline.example.org"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def procfile_command(port: int) -> list[str]:
+    """Read the web process from the Procfile, with $PORT filled in."""
+    line = next(li for li in (ROOT / "Procfile").read_text().splitlines() if li.startswith("web:"))
+    args = shlex.split(line.removeprefix("web:").replace("$PORT", str(port)))
+    args[0] = str(Path(sys.executable).parent / args[0])  # the venv's gunicorn
+    return args
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    port = free_port()
+    env = {**os.environ, "PORT": str(port), "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+           "HOTLINE_SECRET_KEY": "procfile-test-secret-0123456789", "HOTLINE_PUBLIC_URL": PUBLIC_URL,
+           "HOTLINE_ENV": "production", "WEB_CONCURRENCY": "2",
+           "DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('db') / 'hotline.db'}"}
+    # Run from an empty folder, as a deployment would not have a developer's .env.
+    process = subprocess.Popen(procfile_command(port), cwd=tmp_path_factory.mktemp("run"), env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                break
+        except OSError:
+            if process.poll() is not None:
+                pytest.fail(process.stdout.read().decode())
+            time.sleep(0.2)
+    yield base
+    process.terminate()
+    process.wait(timeout=15)
+
+
+def post_sms(base: str, body: str, signature: str):
+    params = {"From": "+13075550123", "To": "+13075550100", "Body": body, "MessageSid": "SM" + "3" * 32}
+    request = urllib.request.Request(base + "/sms", data=urllib.parse.urlencode(params).encode(),
+                                     headers={"X-Twilio-Signature": signature(params)})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.headers["Content-Type"], response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers["Content-Type"], error.read().decode()
+
+
+def test_signed_derechos_gets_spanish_rights(server):
+    status, content_type, body = post_sms(server, "DERECHOS", lambda p: sign(PUBLIC_URL + "/sms", p))
+    assert status == 200 and content_type.startswith("text/xml")
+    assert "<Message>Tiene derecho a guardar silencio" in body
+
+
+def test_forged_request_gets_403(server):
+    status, _, body = post_sms(server, "DERECHOS", lambda p: sign(PUBLIC_URL + "/sms", p, token="forged"))
+    assert status == 403 and body == ""
