@@ -56,6 +56,7 @@ def server(tmp_path_factory):
     yield base
     process.terminate()
     process.wait(timeout=15)
+    process.stdout.close()
 
 
 def post_sms(base: str, body: str, signature: str):
