@@ -20,8 +20,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HOTLINE_ENV", "production",
             "'development' skips Twilio signature checks and allows missing secrets; never in production"),
     Setting("HOTLINE_SECRET_KEY", "",
-            "Long random string that signs the conversation cookie (python -c 'import secrets; print(secrets.token_hex(32))')"),
-    Setting("TWILIO_ACCOUNT_SID", "", "Your Twilio account SID (ACxxxx), used to send 'text me this' and manage the number"),
+            "Long random string that signs the conversation cookie "
+            "(python -c 'import secrets; print(secrets.token_hex(32))')"),
+    Setting("TWILIO_ACCOUNT_SID", "",
+            "Your Twilio account SID (ACxxxx), used to send 'text me this' and manage the number"),
     Setting("TWILIO_AUTH_TOKEN", "", "Your Twilio auth token; checks that webhook requests really come from Twilio"),
     Setting("HOTLINE_PUBLIC_URL", "",
             "Public https base URL Twilio calls, exactly as configured in Twilio, e.g. https://hotline.example.org"),
@@ -30,11 +32,21 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HOTLINE_REFERRAL", "",
             "Who to contact for legal help (name and phone or web address); left out of answers when empty"),
     Setting("HOTLINE_DEFAULT_LANGUAGE", "en", "Language used when a message gives no clue: en or es"),
-    Setting("HOTLINE_MESSAGES_DIR", "", "Folder with the hotline's words; empty means the messages/ shipped with the app"),
-    Setting("HOTLINE_MAX_BODY_BYTES", "16384", "Larger webhook requests are refused with 413 (Twilio's are far smaller)"),
+    Setting("HOTLINE_MESSAGES_DIR", "",
+            "Folder with the hotline's words; empty means the messages/ shipped with the app"),
+    Setting("HOTLINE_MAX_BODY_BYTES", "16384",
+            "Larger webhook requests are refused with 413 (Twilio's are far smaller)"),
     # -- content check (hotline/check.py)
     # -- voice (hotline/voice.py, hotline/outbound.py)
     # -- storage, statistics and rate limits (hotline/db.py, hotline/stats.py, hotline/limits.py)
+    Setting("DATABASE_URL", "",
+            "Where counters live; empty means a SQLite file in instance/; postgres://... uses PostgreSQL"),
+    Setting("HOTLINE_SMS_LIMIT", "20", "Texts one sender may send per window before the hotline stops answering"),
+    Setting("HOTLINE_SMS_LIMIT_WINDOW_SECONDS", "600", "Length of that window in seconds (600 = 10 minutes)"),
+    Setting("HOTLINE_SMALL_COUNT_THRESHOLD", "5",
+            "Counts below this number show as '<N' on the dashboard and in exports, so no one stands out"),
+    Setting("HOTLINE_ADMIN_PASSWORD", "",
+            "Password for the /admin statistics dashboard (any user name); empty turns /admin off"),
     # -- web pages, QR codes and flyers (hotline/web.py, hotline/qr.py, hotline/flyer.py)
     # -- 287(g) agreements (hotline/agreements.py)
     # -- operations (hotline/ops.py)
