@@ -1,0 +1,115 @@
+"""Read ICE's 287(g) spreadsheet of participating (or pending) agencies into plain rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+import zipfile
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import us
+
+# ICE's published column names; extra columns are ignored, missing ones are an error.
+COLUMNS = {"STATE": "state", "LAW ENFORCEMENT AGENCY": "agency", "TYPE": "agency_type",
+           "COUNTY": "county", "SUPPORT TYPE": "model", "SIGNED": "signed"}
+# ICE's names for the three 287(g) models, folded to the keys messages/agreements.toml uses.
+MODELS = {"jail enforcement model": "jail", "task force model": "task_force",
+          "warrant service officer": "warrant_service", "warrant service officer model": "warrant_service"}
+NO_COUNTY = {"", "#N/A", "N/A", "NA", "NONE", "STATEWIDE"}
+
+
+class AgreementsError(ValueError):
+    """The spreadsheet is not ICE's 287(g) list in the expected format."""
+
+
+@dataclass(frozen=True, order=True)
+class Agreement:
+    state: str  # postal code, e.g. "WY"
+    county: str  # display name without "County", e.g. "Laramie"; "" for a statewide agency
+    agency: str
+    model: str  # a key of MODELS' values
+    signed: dt.date | None
+    agency_type: str = ""
+
+
+def clean_name(value: object) -> str:
+    """Fold stray spaces and curly apostrophes the way ICE's spreadsheet varies them."""
+    text = unicodedata.normalize("NFC", str(value or "")).replace("\u2019", "'").replace("\u2018", "'")
+    return " ".join(text.split())
+
+
+def county_name(value: object) -> str:
+    """Drop the 'County' suffix (and 'Parish'/'Borough') to get the name people say."""
+    return re.sub(r"\s+(county|parish|borough)$", "", clean_name(value), flags=re.IGNORECASE)
+
+
+def state_code(value: object) -> str | None:
+    """Turn 'WYOMING', 'Wyoming' or 'WY' into 'WY'."""
+    state = us.states.lookup(clean_name(value)) if clean_name(value) else None
+    return state.abbr if state else None
+
+
+def date_from_filename(path: Path | str) -> dt.date | None:
+    """Find the list's publication date in a file name like '...-2025-07-18.xlsx'."""
+    found = re.search(r"(\d{4})-(\d{2})-(\d{2})", Path(path).name)
+    return dt.date(*map(int, found.groups())) if found else None
+
+
+def read_spreadsheet(path: Path | str) -> list[Agreement]:
+    """Read every agreement row; raise AgreementsError for anything unexpected."""
+    from openpyxl import load_workbook  # only the loading command needs it
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as error:
+        raise AgreementsError(f"{path}: not a readable .xlsx spreadsheet ({error})") from None
+    try:
+        rows = list(workbook.worksheets[0].iter_rows(values_only=True))
+    finally:
+        workbook.close()
+    header_at = next((i for i, row in enumerate(rows[:10])
+                      if {clean_name(c).upper() for c in row if c} >= COLUMNS.keys()), None)
+    if header_at is None:
+        raise AgreementsError(f"{path}: no header row with the columns {', '.join(COLUMNS)}")
+    header = [clean_name(c).upper() for c in rows[header_at]]
+    where = {field: header.index(column) for column, field in COLUMNS.items()}
+    agreements = [_agreement(row, where, f"{path}: row {header_at + 1 + n}")
+                  for n, row in enumerate(rows[header_at + 1:], start=1) if any(row)]
+    if not agreements:
+        raise AgreementsError(f"{path}: the spreadsheet has no agreement rows")
+    return agreements
+
+
+def _agreement(row: tuple, where: dict[str, int], place: str) -> Agreement:
+    cell = {field: row[index] if index < len(row) else None for field, index in where.items()}
+    state = state_code(cell["state"])
+    if state is None:
+        raise AgreementsError(f"{place}: unknown state {cell['state']!r}")
+    model = MODELS.get(clean_name(cell["model"]).lower())
+    if model is None:
+        raise AgreementsError(f"{place}: unknown support type {cell['model']!r}")
+    signed = cell["signed"]
+    if isinstance(signed, dt.datetime):
+        signed = signed.date()
+    elif not isinstance(signed, dt.date):
+        signed = None  # ICE leaves some dates blank; the answer then leaves the date out
+    # State agencies have "#N/A" for a county: they act statewide.
+    county = "" if county_name(cell["county"]).upper() in NO_COUNTY else county_name(cell["county"])
+    return Agreement(state, county, clean_name(cell["agency"]), model, signed, clean_name(cell["agency_type"]))
+
+
+def summarise_changes(old: list[Agreement], new: list[Agreement]) -> dict[str, tuple[int, int]]:
+    """Count agreements added and removed per state between two lists."""
+    def keys(rows):
+        return {(a.state, a.agency, a.model) for a in rows}
+
+    added, removed = keys(new) - keys(old), keys(old) - keys(new)
+    changes: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for state, *_ in added:
+        changes[state][0] += 1
+    for state, *_ in removed:
+        changes[state][1] += 1
+    return {state: (a, r) for state, (a, r) in sorted(changes.items())}

@@ -1,0 +1,124 @@
+"""Answer "287G <county>" from the loaded copy of ICE's list, in the asker's language."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import us
+
+from .agreements import Agreement, state_code
+from .content import ContentError, _read_toml, fill
+from .counties import find_county
+from .matcher import normalise
+from .settings import LANGUAGES
+
+TEXTS = ("county_listed", "county_not_listed", "county_unknown", "state_ask", "statewide", "statewide_none",
+         "statewide_long", "stale", "agency_line", "signed", "date", "statewide_agency")
+STATEWIDE_SUMMARY_MAX = 200  # characters of county names before pointing to the web page instead
+
+
+@dataclass(frozen=True)
+class AgreementList:
+    """One loaded copy of ICE's list: plain data, no database."""
+
+    as_of: dt.date
+    rows: tuple[Agreement, ...]
+
+
+@dataclass(frozen=True)
+class CountyWords:
+    """The words of messages/agreements.toml, per language, validated at start-up."""
+
+    texts: Mapping[str, Mapping[str, object]]
+    ignore: frozenset[str]
+    statewide: frozenset[str]
+
+
+def load_county_words(messages_dir: Path) -> CountyWords:
+    """Read and check messages/agreements.toml."""
+    data = _read_toml(messages_dir / "agreements.toml")
+    for lang in LANGUAGES:
+        section = data.get(lang, {})
+        missing = [k for k in (*TEXTS, "months", "models") if k not in section]
+        if missing:
+            raise ContentError(f"agreements.toml:{lang}.{missing[0]} is missing")
+        if len(section["months"]) != 12 or set(section["models"]) != {"jail", "task_force", "warrant_service"}:
+            raise ContentError(f"agreements.toml:{lang}: needs 12 months and the three models")
+    words = {lang: frozenset(normalise(" ".join(w)).split()) for lang, w in data.get("ignore", {}).items()}
+    wide = {lang: frozenset(normalise(" ".join(w)).split()) for lang, w in data.get("statewide", {}).items()}
+    return CountyWords({lang: data[lang] for lang in LANGUAGES}, frozenset().union(*words.values()),
+                       frozenset().union(*wide.values()))
+
+
+def state_name(code: str | None) -> str:
+    """Spell a state out for plain language: 'WY' -> 'Wyoming'."""
+    state = us.states.lookup(code) if code else None
+    return state.name if state else ""
+
+
+def format_date(day: dt.date, texts: Mapping[str, object]) -> str:
+    """Write a date the way the language says it (months come from the content)."""
+    return str(texts["date"]).format(day=day.day, month=texts["months"][day.month - 1], year=day.year)
+
+
+def answer_county_question(words: list[str], lang: str, agreements: AgreementList, county_words: CountyWords,
+                           home_state: str | None, today: dt.date, max_age_days: int,
+                           public_url: str) -> str | None:
+    """Answer the words after 287G, or None when they ask nothing about a place."""
+    texts = county_words.texts[lang]
+    asked = [w for w in words if w not in county_words.ignore]
+    wants_state = any(w in county_words.statewide for w in words) and not asked
+    place, state = _split_state(asked, home_state)
+    if not place and not (wants_state or (asked and state)):
+        return None
+    values = {"list_date": format_date(agreements.as_of, texts),
+              "stale": str(texts["stale"]) if (today - agreements.as_of).days > max_age_days else ""}
+    if not place:
+        return _statewide(state or home_state, lang, agreements, texts, values, public_url)
+    found = find_county(" ".join(place), state)
+    if not found:
+        example = sorted({a.county for a in agreements.rows if a.state == state and a.county} or {"Laramie"})[0]
+        return fill(str(texts["county_unknown"]), {**values, "state": state_name(state), "county": example})
+    if len({s for s, _ in found}) > 1:
+        return fill(str(texts["state_ask"]), {**values, "county": found[0][1], "state": found[0][0]})
+    state, county = found[0]
+    rows = [a for a in agreements.rows if a.state == state and normalise(a.county) == normalise(county)]
+    values |= {"county": county, "state": state, "agencies": _agencies(rows, texts)}
+    return fill(str(texts["county_listed" if rows else "county_not_listed"]), values)
+
+
+def _split_state(words: list[str], home_state: str | None) -> tuple[list[str], str | None]:
+    """Take a trailing state name or code off the words; with HOTLINE_STATE set, only that state."""
+    for size in (2, 1):
+        code = state_code(" ".join(words[-size:])) if len(words) >= size else None
+        if code and (home_state is None or code == home_state):
+            return words[:-size], code
+    return words, home_state
+
+
+def _agencies(rows: list[Agreement], texts: Mapping[str, object]) -> str:
+    by_agency: dict[str, list[str]] = {}
+    for row in sorted(rows, key=lambda a: (a.agency, a.signed or dt.date.min)):
+        model = str(texts["models"][row.model])
+        signed = str(texts["signed"]).format(model=model, date=format_date(row.signed, texts)) if row.signed else model
+        by_agency.setdefault(row.agency, []).append(signed)
+    return "\n".join(str(texts["agency_line"]).format(agency=a, models="; ".join(m)) for a, m in by_agency.items())
+
+
+def _statewide(state: str | None, lang: str, agreements: AgreementList, texts: Mapping[str, object],
+               values: dict[str, str], public_url: str) -> str | None:
+    if state is None:
+        return None
+    rows = [a for a in agreements.rows if a.state == state]
+    names = sorted({a.county for a in rows if a.county})
+    if any(not a.county for a in rows):
+        names.append(str(texts["statewide_agency"]))
+    counties = ", ".join(names)
+    values |= {"state": state_name(state), "count": str(len(rows)), "counties": counties,
+               "web_page": f"{public_url.rstrip('/')}/{lang}/287g/{state.lower()}" if public_url else ""}
+    template = "statewide" if len(counties) <= STATEWIDE_SUMMARY_MAX else "statewide_long"
+    template = template if rows else "statewide_none"
+    return fill(str(texts[template]), values)
