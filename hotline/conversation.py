@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 from .content import Catalog, fill
-from .matcher import KeywordIndex, Match
+from .matcher import KeywordIndex, Match, normalise
+
+COUNTY_TOPIC = "287g"  # its keyword followed by a place asks about that county's agreements
+CountyAnswerer = Callable[[list[str], str], str | None]  # (words after 287G, language) -> answer
 
 
 @dataclass(frozen=True)
@@ -32,7 +35,7 @@ class State:
 
 @dataclass(frozen=True)
 class Reply:
-    outcome: str  # answered, more, end_of_topic, menu, help, language, not_understood, opted_out, optout_note
+    outcome: str  # answered, county, more, end_of_topic, menu, help, language, not_understood, opted_out, optout_note
     text: str | None  # None: answer with an empty <Response/>
     lang: str | None = None
     topic: str | None = None
@@ -93,6 +96,14 @@ def _more(state: State, lang: str | None, replies: Replies) -> tuple[Reply, Stat
     return reply, replace(state, lang=lang, more_sent=state.more_sent + 1)
 
 
-def converse(text: str, state: State, index: KeywordIndex, replies: Replies) -> tuple[Reply, State]:
+def converse(text: str, state: State, index: KeywordIndex, replies: Replies,
+             answer_county: CountyAnswerer | None = None) -> tuple[Reply, State]:
     """Answer one incoming text given the conversation so far."""
-    return respond(index.match(text), state, replies)
+    match = index.match(text)
+    if answer_county and match.action == "topic" and match.topic == COUNTY_TOPIC:
+        lang = match.lang or state.lang or replies.default_lang
+        words = [w for w in normalise(text).split() if w != COUNTY_TOPIC]
+        answer = answer_county(words, lang)  # "287G Laramie": is that county on ICE's list?
+        if answer:
+            return Reply("county", answer, lang, COUNTY_TOPIC), State(lang, COUNTY_TOPIC, 0)
+    return respond(match, state, replies)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from flask import Flask, current_app
 
-from .content import Catalog, load_catalog, placeholder_values
+from .content import Catalog, default_messages_dir, load_catalog, placeholder_values
 from .conversation import Replies
+from .county_answers import CountyWords, load_county_words
 from .matcher import KeywordIndex
 
 
@@ -16,13 +18,15 @@ class Engine:
     catalog: Catalog
     index: KeywordIndex
     replies: Replies
+    county_words: CountyWords
 
 
 def build_engine(config: dict) -> Engine:
     """Load and validate messages/ and pre-render every reply for these settings."""
-    catalog = load_catalog(config.get("HOTLINE_MESSAGES_DIR") or None)
+    messages_dir = Path(config.get("HOTLINE_MESSAGES_DIR") or default_messages_dir())
+    catalog = load_catalog(messages_dir)
     replies = Replies(catalog, placeholder_values(config), config["HOTLINE_DEFAULT_LANGUAGE"])
-    return Engine(catalog, KeywordIndex(catalog), replies)
+    return Engine(catalog, KeywordIndex(catalog), replies, load_county_words(messages_dir))
 
 
 def init_app(app: Flask) -> None:
