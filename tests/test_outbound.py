@@ -1,0 +1,228 @@
+"""'Text me this' on a call: it texts the caller's own number only, within every guard."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+import requests
+
+from hotline import create_app, limits
+from hotline.content import fill, placeholder_values
+from hotline.engine import get_engine
+from hotline.settings import SettingsError
+from tests.conftest import CALLER, HOTLINE_NUMBER, PUBLIC_URL, TwilioClient
+from tests.fakes import FakeTwilioHttp
+
+MESSAGING_SERVICE = "MG" + "0" * 32
+
+
+def press(twilio, path: str, caller: str = CALLER, **params: str) -> ET.Element:
+    """Send one keypress or utterance on a call and return the TwiML; the call must go on."""
+    response = twilio.post(path, {"CallSid": "CA" + "1" * 32, "From": caller,
+                                  "To": HOTLINE_NUMBER, **params})
+    assert response.status_code == 200
+    root = ET.fromstring(response.data)
+    assert root.find("Gather") is not None  # whatever happened, the menu continues
+    return root
+
+
+def text_me(twilio, lang: str = "en", topic: str = "rights", caller: str = CALLER,
+            sent: str = "") -> ET.Element:
+    """Ask for a text by pressing 9 after a topic, as on a fresh call."""
+    path = f"/voice/step?s=after&l={lang}&t={topic}" + (f"&sent={sent}" if sent else "")
+    return press(twilio, path, caller, Digits="9")
+
+
+def heard(app, root: ET.Element) -> str:
+    """Name the voice.toml prompt the caller heard first."""
+    first = root.find("Say").text
+    with app.app_context():
+        prompts = get_engine().catalog.voice
+    values = placeholder_values(app.config)
+    return next(name for lang in prompts for name, text in prompts[lang].items()
+                if isinstance(text, str) and fill(text, values) == first)
+
+
+def next_path(root: ET.Element) -> str:
+    return root.find("Gather").get("action").removeprefix(PUBLIC_URL)
+
+
+def sms_answer(app, topic: str, lang: str) -> str:
+    with app.app_context():
+        return get_engine().replies.first[topic, lang]
+
+
+@pytest.fixture(autouse=True)
+def no_number_in_logs(caplog):
+    """Whatever happens, the caller's number never reaches the logs."""
+    yield
+    assert CALLER not in caplog.text and CALLER.lstrip("+") not in caplog.text
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("topic", ["detainer", "287g", "rights"])
+def test_pressing_9_texts_the_topic_to_the_caller_in_their_language(twilio, app, fake_twilio,
+                                                                    lang, topic):
+    root = text_me(twilio, lang, topic)
+    assert [(m.data["To"], m.data["Body"], m.data["From"]) for m in fake_twilio.messages] == [
+        (CALLER, sms_answer(app, topic, lang), HOTLINE_NUMBER)]
+    assert fake_twilio.messages[0].timeout is None or fake_twilio.messages[0].timeout <= 5
+    assert heard(app, root) == "text_sent"
+    assert dict(parse_qsl(urlsplit(next_path(root)).query))["sent"] == topic
+
+
+@pytest.mark.parametrize(("lang", "speech"), [("en", "please text me that"),
+                                              ("es", "mándemelo por mensaje"),
+                                              ("en", "text it to 3 0 7 5 5 5 0 1 9 9"),
+                                              ("es", "envíelo al 720 555 0123")])
+def test_saying_text_sends_only_to_the_caller_never_a_spoken_number(twilio, app, fake_twilio,
+                                                                   lang, speech):
+    root = press(twilio, f"/voice/step?s=after&l={lang}&t=detainer", SpeechResult=speech)
+    assert [m.data["To"] for m in fake_twilio.messages] == [CALLER]
+    assert heard(app, root) == "text_sent"
+
+
+def test_a_typed_number_is_a_wrong_key_and_texts_nobody(twilio, app, fake_twilio):
+    root = press(twilio, "/voice/step?s=after&l=en&t=rights", Digits="93075550199")
+    assert fake_twilio.requests == []
+    assert heard(app, root) == "wrong_key"
+
+
+def test_a_messaging_service_sends_when_set(fake_twilio_app):
+    app, fake, twilio = fake_twilio_app(HOTLINE_MESSAGING_SERVICE_SID=MESSAGING_SERVICE)
+    text_me(twilio)
+    assert fake.messages[0].data["MessagingServiceSid"] == MESSAGING_SERVICE
+    assert "From" not in fake.messages[0].data
+
+
+@pytest.mark.parametrize("delete", ["true", "false"])
+def test_zero_retention_mode_has_the_text_deleted_too(fake_twilio_app, delete):
+    app, fake, twilio = fake_twilio_app(HOTLINE_DELETE_TWILIO_RECORDS=delete)
+    text_me(twilio)
+    callback = fake.messages[0].data.get("StatusCallback")
+    assert (callback == PUBLIC_URL + "/twilio/message-status") if delete == "true" else not callback
+
+
+@pytest.mark.parametrize("caller", [
+    "anonymous", "Anonymous", "+266696687", "+7378742833", "+2562533", "+86282452253", "",
+    "client:alice", "sip:bob@example.com", "3075550123", "+1307555", "+1 307 555 0123",
+    "+447700900123", "+523312345678", "+13075550123\n+447700900123",
+])
+def test_withheld_foreign_and_non_phone_callers_get_no_text(twilio, app, fake_twilio, caller):
+    root = text_me(twilio, caller=caller)
+    assert fake_twilio.requests == []
+    assert heard(app, root) == "text_not_possible"
+
+
+def test_allowed_countries_come_from_the_setting(fake_twilio_app):
+    app, fake, twilio = fake_twilio_app(HOTLINE_TEXT_ME_COUNTRIES="+1, +52")
+    text_me(twilio, caller="+523312345678")
+    text_me(twilio, caller="+447700900123")
+    assert [m.data["To"] for m in fake.messages] == ["+523312345678"]
+
+
+def test_each_topic_is_texted_once_per_call(twilio, app, fake_twilio):
+    root = text_me(twilio, "es", "rights")
+    root = press(twilio, next_path(root), Digits="9")
+    assert heard(app, root) == "text_already_sent"
+    root = press(twilio, next_path(root), Digits="2")  # back to the topics: the call remembers
+    root = press(twilio, next_path(root), Digits="1")
+    root = press(twilio, next_path(root), Digits="9")
+    assert heard(app, root) == "text_sent"
+    assert [m.data["Body"] for m in fake_twilio.messages] == [
+        sms_answer(app, "rights", "es"), sms_answer(app, "detainer", "es")]
+    assert dict(parse_qsl(urlsplit(next_path(root)).query))["sent"] == "rights,detainer"
+
+
+def test_one_number_gets_a_few_texts_a_day_then_hears_why_not(fake_twilio_app, tmp_path):
+    app, fake, twilio = fake_twilio_app(HOTLINE_TEXT_ME_DAILY_PER_NUMBER="2")
+    results = [heard(app, text_me(twilio, topic=t)) for t in ("rights", "287g", "detainer")]
+    assert results == ["text_sent", "text_sent", "text_limit"]
+    assert heard(app, text_me(twilio, caller="+13075550999")) == "text_sent"  # others still can
+    assert len(fake.messages) == 3
+    assert CALLER.lstrip("+").encode() not in (tmp_path / "hotline.db").read_bytes()
+
+
+def test_the_whole_hotline_sends_a_capped_number_of_texts_a_day(fake_twilio_app):
+    app, fake, twilio = fake_twilio_app(HOTLINE_TEXT_ME_DAILY_TOTAL="2")
+    callers = ["+13075550001", "+13075550002", "+13075550003"]
+    results = [heard(app, text_me(twilio, caller=caller)) for caller in callers]
+    assert results == ["text_sent", "text_sent", "text_failed"]
+    assert [m.data["To"] for m in fake.messages] == callers[:2]
+
+
+@pytest.mark.parametrize("cap", ["HOTLINE_TEXT_ME_DAILY_PER_NUMBER", "HOTLINE_TEXT_ME_DAILY_TOTAL"])
+def test_a_cap_of_zero_turns_the_feature_off(fake_twilio_app, cap):
+    app, fake, twilio = fake_twilio_app(**{cap: "0"})
+    assert heard(app, text_me(twilio)) == "text_failed"
+    assert fake.requests == []
+
+
+@pytest.mark.parametrize("down", ["text_me_number", "text_me_total"])
+def test_no_text_when_the_counters_cannot_be_kept(twilio, app, fake_twilio, monkeypatch, down):
+    count_use = limits.count_use
+    monkeypatch.setattr(limits, "count_use", lambda bucket, *args: None if bucket == down
+                        else count_use(bucket, *args))  # None: the database failed
+    assert heard(app, text_me(twilio)) == "text_failed"
+    assert fake_twilio.requests == []
+
+
+def test_withheld_caller_ids_are_refused_whatever_the_countries(fake_twilio_app):
+    app, fake, twilio = fake_twilio_app(HOTLINE_TEXT_ME_COUNTRIES="+1,+2,+7,+8")
+    for caller in ("+266696687", "+7378742833", "+2562533", "+86282452253"):
+        assert heard(app, text_me(twilio, caller=caller)) == "text_not_possible"
+    assert fake.requests == []
+
+
+@pytest.mark.parametrize(("failure", "prompt", "logged"), [
+    ((500, 20500), "text_failed", "20500"),
+    ((400, 21610), "text_opted_out", "21610"),
+    ((400, 21614), "text_not_possible", "21614"),
+    ((400, 21408), "text_not_possible", "21408"),
+    (requests.exceptions.ReadTimeout("read timed out"), "text_failed", "ReadTimeout"),
+    (requests.exceptions.ConnectionError("refused"), "text_failed", "ConnectionError"),
+])
+def test_twilio_errors_and_timeouts_never_break_the_call(twilio, app, fake_twilio, caplog,
+                                                         failure, prompt, logged):
+    if isinstance(failure, Exception):
+        fake_twilio.raise_next(failure)
+    else:
+        fake_twilio.fail_next(*failure)
+    root = text_me(twilio, "es")
+    assert heard(app, root) == prompt
+    assert "sent" not in dict(parse_qsl(urlsplit(next_path(root)).query))  # may try again
+    assert logged in caplog.text
+
+
+@pytest.mark.parametrize("missing", [{"TWILIO_ACCOUNT_SID": ""},
+                                     {"HOTLINE_NUMBER": "", "HOTLINE_MESSAGING_SERVICE_SID": ""}])
+def test_without_credentials_or_sender_nothing_is_sent(fake_twilio_app, caplog, missing):
+    app, fake, twilio = fake_twilio_app(**missing)
+    assert heard(app, text_me(twilio)) == "text_failed"
+    assert fake.requests == []
+    assert "not sent" in caplog.text
+
+
+@pytest.mark.parametrize("change", [
+    {"HOTLINE_TEXT_ME_COUNTRIES": "1"}, {"HOTLINE_TEXT_ME_COUNTRIES": "+1,+44x"},
+    {"HOTLINE_TEXT_ME_DAILY_PER_NUMBER": "three"}, {"HOTLINE_TEXT_ME_DAILY_TOTAL": "-5"},
+    {"HOTLINE_MESSAGING_SERVICE_SID": "PN123"},
+])
+def test_malformed_text_me_settings_stop_the_app(settings, change):
+    settings.update(change)
+    with pytest.raises(SettingsError, match="HOTLINE_"):
+        create_app(settings)
+
+
+@pytest.fixture
+def fake_twilio_app(settings, tmp_path):
+    """Build an app with changed settings, a fake Twilio and a signing client."""
+    def build(**changes: str):
+        settings.update(changes, DATABASE_URL=f"sqlite:///{tmp_path / 'hotline.db'}")
+        app = create_app(settings)
+        fake = app.extensions["twilio_http"] = FakeTwilioHttp()
+        return app, fake, TwilioClient(app.test_client())
+
+    return build
