@@ -2,6 +2,7 @@
 
 import os
 import shlex
+import shutil
 import socket
 import subprocess
 import sys
@@ -40,8 +41,10 @@ def server(tmp_path_factory):
            "HOTLINE_SECRET_KEY": "procfile-test-secret-0123456789", "HOTLINE_PUBLIC_URL": PUBLIC_URL,
            "HOTLINE_ENV": "production", "WEB_CONCURRENCY": "2",
            "DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('db') / 'hotline.db'}"}
-    # Run from an empty folder, as a deployment would not have a developer's .env.
-    process = subprocess.Popen(procfile_command(port), cwd=tmp_path_factory.mktemp("run"), env=env,
+    # Run from a folder with only what the Procfile needs: no developer's .env.
+    run_dir = tmp_path_factory.mktemp("run")
+    shutil.copy(ROOT / "gunicorn.conf.py", run_dir)
+    process = subprocess.Popen(procfile_command(port), cwd=run_dir, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -79,3 +82,13 @@ def test_signed_derechos_gets_spanish_rights(server):
 def test_forged_request_gets_403(server):
     status, _, body = post_sms(server, "DERECHOS", lambda p: sign(PUBLIC_URL + "/sms", p, token="forged"))
     assert status == 403 and body == ""
+
+
+def test_signed_call_gets_the_language_menu(server):
+    params = {"CallSid": "CA" + "4" * 32, "From": "+13075550123", "To": "+13075550100", "CallStatus": "ringing"}
+    request = urllib.request.Request(server + "/voice", data=urllib.parse.urlencode(params).encode(),
+                                     headers={"X-Twilio-Signature": sign(PUBLIC_URL + "/voice", params)})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        body = response.read().decode()
+    assert response.status == 200 and "<Gather" in body
+    assert 'language="en-US"' in body and 'language="es-' in body  # "For English, press 1. Para español, oprima 2."
