@@ -15,6 +15,7 @@ from .agreements import Agreement, state_code
 from .county_answers import AgreementList, answer_county_question
 from .db import get_db_engine, metadata, run_safely
 from .engine import get_engine
+from .matcher import normalise
 
 KINDS = ("participating", "pending")
 REFRESH_SECONDS = 60.0  # how often a worker looks for a newly loaded list
@@ -116,7 +117,7 @@ def today() -> dt.date:
     return dt.date.today()
 
 
-def answer_from_current_list(words: list[str], lang: str) -> str | None:
+def answer_from_current_list(words: list[str], lang: str, channel: str = "sms") -> str | None:
     """Answer "287G <place>" from the current list; None (the usual 287G answer) if none is loaded."""
     loaded = current_list()
     if loaded is None:
@@ -124,4 +125,9 @@ def answer_from_current_list(words: list[str], lang: str) -> str | None:
     config = current_app.config
     return answer_county_question(words, lang, loaded, get_engine().county_words, state_code(config["HOTLINE_STATE"]),
                                   today(), int(config["HOTLINE_AGREEMENTS_MAX_AGE_DAYS"]),
-                                  config["HOTLINE_PUBLIC_URL"])
+                                  config["HOTLINE_PUBLIC_URL"], channel)
+
+
+def answer_spoken_county(speech: str, lang: str) -> str | None:
+    """Answer a county name said on a call; None when no list is loaded or nothing was recognised."""
+    return answer_from_current_list(normalise(speech).split(), lang, channel="voice")

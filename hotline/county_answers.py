@@ -32,7 +32,7 @@ class AgreementList:
 class CountyWords:
     """The words of messages/agreements.toml, per language, validated at start-up."""
 
-    texts: Mapping[str, Mapping[str, object]]
+    texts: Mapping[tuple[str, str], Mapping[str, object]]  # (channel "sms" or "voice", language) -> words
     ignore: frozenset[str]
     statewide: frozenset[str]
 
@@ -42,15 +42,18 @@ def load_county_words(messages_dir: Path) -> CountyWords:
     data = _read_toml(messages_dir / "agreements.toml")
     for lang in LANGUAGES:
         section = data.get(lang, {})
-        missing = [k for k in (*TEXTS, "months", "models") if k not in section]
-        if missing:
-            raise ContentError(f"agreements.toml:{lang}.{missing[0]} is missing")
-        if len(section["months"]) != 12 or set(section["models"]) != {"jail", "task_force", "warrant_service"}:
-            raise ContentError(f"agreements.toml:{lang}: needs 12 months and the three models")
+        for where, words in ((lang, section), (f"{lang}.voice", {**section, **section.get("voice", {})})):
+            missing = [k for k in (*TEXTS, "months", "models") if k not in words]
+            if missing:
+                raise ContentError(f"agreements.toml:{where}.{missing[0]} is missing")
+            if len(words["months"]) != 12 or set(words["models"]) != {"jail", "task_force", "warrant_service"}:
+                raise ContentError(f"agreements.toml:{where}: needs 12 months and the three models")
     words = {lang: frozenset(normalise(" ".join(w)).split()) for lang, w in data.get("ignore", {}).items()}
     wide = {lang: frozenset(normalise(" ".join(w)).split()) for lang, w in data.get("statewide", {}).items()}
-    return CountyWords({lang: data[lang] for lang in LANGUAGES}, frozenset().union(*words.values()),
-                       frozenset().union(*wide.values()))
+    texts = {("sms", lang): data[lang] for lang in LANGUAGES}
+    # The spoken answers replace some of the written words (dates, "287(g)") for the ear.
+    texts |= {("voice", lang): {**data[lang], **data[lang].get("voice", {})} for lang in LANGUAGES}
+    return CountyWords(texts, frozenset().union(*words.values()), frozenset().union(*wide.values()))
 
 
 def state_name(code: str | None) -> str:
@@ -66,9 +69,9 @@ def format_date(day: dt.date, texts: Mapping[str, object]) -> str:
 
 def answer_county_question(words: list[str], lang: str, agreements: AgreementList, county_words: CountyWords,
                            home_state: str | None, today: dt.date, max_age_days: int,
-                           public_url: str) -> str | None:
+                           public_url: str, channel: str = "sms") -> str | None:
     """Answer the words after 287G, or None when they ask nothing about a place."""
-    texts = county_words.texts[lang]
+    texts = county_words.texts[channel, lang]
     asked = [w for w in words if w not in county_words.ignore]
     wants_state = any(w in county_words.statewide for w in words) and not asked
     place, state = _split_state(asked, home_state)
@@ -81,13 +84,17 @@ def answer_county_question(words: list[str], lang: str, agreements: AgreementLis
     found = find_county(" ".join(place), state)
     if not found:
         example = sorted({a.county for a in agreements.rows if a.state == state and a.county} or {"Laramie"})[0]
-        return fill(str(texts["county_unknown"]), {**values, "state": state_name(state), "county": example})
+        return fill(str(texts["county_unknown"]), {**values, **_state(state), "county": example})
     if len({s for s, _ in found}) > 1:
-        return fill(str(texts["state_ask"]), {**values, "county": found[0][1], "state": found[0][0]})
+        return fill(str(texts["state_ask"]), {**values, **_state(found[0][0]), "county": found[0][1]})
     state, county = found[0]
     rows = [a for a in agreements.rows if a.state == state and normalise(a.county) == normalise(county)]
-    values |= {"county": county, "state": state, "agencies": _agencies(rows, texts)}
+    values |= {"county": county, **_state(state), "agencies": _agencies(rows, texts)}
     return fill(str(texts["county_listed" if rows else "county_not_listed"]), values)
+
+
+def _state(code: str | None) -> dict[str, str]:
+    return {"state": code or "", "state_name": state_name(code)}
 
 
 def _split_state(words: list[str], home_state: str | None) -> tuple[list[str], str | None]:
@@ -117,7 +124,7 @@ def _statewide(state: str | None, lang: str, agreements: AgreementList, texts: M
     if any(not a.county for a in rows):
         names.append(str(texts["statewide_agency"]))
     counties = ", ".join(names)
-    values |= {"state": state_name(state), "count": str(len(rows)), "counties": counties,
+    values |= {**_state(state), "count": str(len(rows)), "counties": counties,
                "web_page": f"{public_url.rstrip('/')}/{lang}/287g/{state.lower()}" if public_url else ""}
     template = "statewide" if len(counties) <= STATEWIDE_SUMMARY_MAX else "statewide_long"
     template = template if rows else "statewide_none"

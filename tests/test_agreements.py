@@ -70,7 +70,7 @@ LIST_DATE = {"en": "Jul 18, 2025", "es": "18 jul 2025"}
 ])
 def test_county_on_the_list(rows, county_words, text, lang, county, models):
     answer = ask(text, lang, rows, county_words)
-    texts = county_words.texts[lang]
+    texts = county_words.texts["sms", lang]
     assert fixed_words(texts["county_listed"]) in answer
     assert county in answer and "WY" in answer or "Wyoming" in answer
     assert LIST_DATE[lang] in answer  # the date of the list, always
@@ -85,7 +85,7 @@ def test_county_on_the_list(rows, county_words, text, lang, county, models):
 ])
 def test_county_not_on_the_list_is_never_a_flat_no(rows, county_words, text, lang, county):
     answer = ask(text, lang, rows, county_words)
-    assert fixed_words(county_words.texts[lang]["county_not_listed"]) in answer
+    assert fixed_words(county_words.texts["sms", lang]["county_not_listed"]) in answer
     assert county in answer and LIST_DATE[lang] in answer
     assert "no agreement" not in answer.lower() and "Sheriff's Office" not in answer
 
@@ -102,7 +102,7 @@ def test_county_not_on_the_list_is_never_a_flat_no(rows, county_words, text, lan
 ])
 def test_statewide_and_other_states(rows, county_words, text, state, template, expected):
     answer = ask(text, "en", rows, county_words, state=state)
-    assert fixed_words(county_words.texts["en"][template]) in answer
+    assert fixed_words(county_words.texts["sms", "en"][template]) in answer
     assert expected in answer
 
 
@@ -112,7 +112,7 @@ def test_plain_287g_questions_get_the_topic_answer(rows, county_words, text):
 
 
 def test_old_list_says_it_may_be_out_of_date(rows, county_words):
-    stale = {lang: county_words.texts[lang]["stale"] for lang in ("en", "es")}
+    stale = {lang: county_words.texts["sms", lang]["stale"] for lang in ("en", "es")}
     assert stale["en"] not in ask("287G Laramie", "en", rows, county_words, today=dt.date(2025, 8, 1))
     assert stale["en"] in ask("287G Laramie", "en", rows, county_words, today=dt.date(2025, 12, 1))
     assert stale["es"] in ask("287G Teton", "es", rows, county_words, today=dt.date(2025, 12, 1))

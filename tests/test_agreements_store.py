@@ -45,7 +45,7 @@ def test_laramie_in_english_with_three_models_and_the_date(settings, database_ur
     app = create_app(settings)
     with app.app_context():
         store_list("participating", AS_OF, SAMPLE.name, read_spreadsheet(SAMPLE))
-        models = get_engine().county_words.texts["en"]["models"]
+        models = get_engine().county_words.texts["sms", "en"]["models"]
     text = sms_text(TwilioClient(app.test_client()).sms("287G Laramie"))
     assert "Laramie County" in text and "Jul 18, 2025" in text
     assert all(f"{models[m]} (" in text for m in ("jail", "task_force", "warrant_service"))
@@ -55,7 +55,7 @@ def test_laramie_in_english_with_three_models_and_the_date(settings, database_ur
 def test_natrona_in_spanish(twilio, loaded_app):
     text = sms_text(twilio.sms("287g condado de natrona"))
     with loaded_app.app_context():
-        task_force = get_engine().county_words.texts["es"]["models"]["task_force"]
+        task_force = get_engine().county_words.texts["sms", "es"]["models"]["task_force"]
     assert "Natrona" in text and "18 jul 2025" in text and task_force in text
 
 
@@ -63,7 +63,7 @@ def test_teton_is_not_on_the_list_of_that_date(twilio, loaded_app, settings):
     twilio.sms("ENGLISH")
     text = sms_text(twilio.sms("287G Teton WY"))
     with loaded_app.app_context():
-        not_listed = get_engine().county_words.texts["en"]["county_not_listed"]
+        not_listed = get_engine().county_words.texts["sms", "en"]["county_not_listed"]
     assert not_listed.split("{list_date}")[0].split("}")[-1].strip() in text  # "... is not on ICE's ..."
     assert "Teton" in text and "Jul 18, 2025" in text
 
