@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dotenv import find_dotenv, load_dotenv
 from flask import Flask
 
-from . import engine, signature, sms, twilio_rest
+from . import admin, agreements_store, db, engine, ops, retention, signature, sms, twilio_rest, voice, web
 from .settings import DEVELOPMENT_SECRET_KEY, check_settings, is_development, read_settings
 
 
@@ -27,7 +27,15 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
         app.logger.warning("DEVELOPMENT MODE: using a built-in, public HOTLINE_SECRET_KEY.")
 
     engine.init_app(app)
+    db.init_app(app)
+    agreements_store.init_app(app)
     signature.init_app(app)
     twilio_rest.init_app(app)
+    ops.init_app(app)
+    retention.init_app(app)
     app.register_blueprint(sms.bp)
+    app.register_blueprint(voice.bp)
+    app.register_blueprint(admin.bp)
+    web.init_app(app)
+    app.register_blueprint(web.bp)
     return app

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 import xml.etree.ElementTree as ET
 
@@ -10,17 +11,23 @@ from dotenv import find_dotenv, load_dotenv
 from twilio.request_validator import RequestValidator
 
 from . import create_app
+from .admin import stats_command
+from .agreements_cli import agreements_command
+from .check import check
 from .content import ContentError
+from .db import db_command
+from .flyer import flyer_command, qr_command
 from .settings import SettingsError, example_env, read_settings
+from .twilio_setup import twilio_command
 
 SAMPLE_CALLER = "+13075550123"  # a fictional 555 number: chat never sends anything anywhere
 
 
-def development_app():
+def development_app(**overrides: str):
     """Create the app from .env and the environment, in development mode."""
     load_dotenv(find_dotenv(usecwd=True))
     try:
-        return create_app({**read_settings(), "HOTLINE_ENV": "development"})
+        return create_app({**read_settings(), "HOTLINE_ENV": "development", **overrides})
     except (SettingsError, ContentError) as error:
         raise click.ClickException(str(error)) from None
 
@@ -47,7 +54,8 @@ def serve(host: str, port: int) -> None:
 @click.option("--lang", type=click.Choice(["en", "es"]), help="Start the conversation in this language.")
 def chat(lang: str | None) -> None:
     """Text the hotline from this terminal, through the same code as real SMS."""
-    app = development_app()
+    app = development_app(HOTLINE_SMS_LIMIT="1000")  # a long try-out is not a sender in a loop
+    logging.getLogger("hotline.requests").setLevel(logging.WARNING)  # keep the chat readable
     client = app.test_client()
     if lang:
         with client.session_transaction() as session:
@@ -76,6 +84,15 @@ def chat(lang: str | None) -> None:
 def settings() -> None:
     """Print every setting with its comment and default (the contents of .env.example)."""
     click.echo(example_env(), nl=False)
+
+
+main.add_command(check)
+main.add_command(flyer_command)
+main.add_command(qr_command)
+main.add_command(db_command)
+main.add_command(stats_command)
+main.add_command(twilio_command)
+main.add_command(agreements_command)
 
 
 def format_reply(status: int, twiml: str) -> str:

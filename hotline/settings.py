@@ -6,6 +6,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import us
+
 DEVELOPMENT_SECRET_KEY = "development-only-not-secret"
 
 
@@ -37,7 +39,37 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HOTLINE_MAX_BODY_BYTES", "16384",
             "Larger webhook requests are refused with 413 (Twilio's are far smaller)"),
     # -- content check (hotline/check.py)
+    Setting("HOTLINE_BUDGET_SEGMENTS_GSM", "2",
+            "Most SMS segments one answer may take when plain GSM-7 text (153 characters each when split)"),
+    Setting("HOTLINE_BUDGET_SEGMENTS_UCS2", "4",
+            "Most SMS segments one answer may take when UCS-2, e.g. Spanish with accents (67 characters each)"),
+    Setting("HOTLINE_PRICE_PER_SEGMENT", "0.0083",
+            "Price of one outbound SMS segment in USD for cost estimates (Twilio US list price; check yours)"),
+    Setting("HOTLINE_MAX_ENGLISH_GRADE", "6",
+            "Highest Flesch-Kincaid grade allowed for English answers (courts aim for 5-6)"),
+    Setting("HOTLINE_MIN_FERNANDEZ_HUERTA", "70",
+            "Lowest Fernandez-Huerta reading ease allowed for Spanish answers (70: fairly easy)"),
+    Setting("HOTLINE_MIN_SZIGRISZT_PAZOS", "65",
+            "Lowest Szigriszt-Pazos perspicuity allowed for Spanish answers (65: INFLESZ fairly easy)"),
+    Setting("HOTLINE_REVIEW_MAX_AGE_DAYS", "365",
+            "`hotline check` warns about a topic whose 'reviewed' date is older than this many days"),
     # -- voice (hotline/voice.py, hotline/outbound.py)
+    Setting("HOTLINE_VOICE_EN", "Polly.Joanna-Neural",
+            "Voice that reads English on calls; must speak en-US (e.g. Polly.Matthew-Neural)"),
+    Setting("HOTLINE_VOICE_ES", "Polly.Lupe-Neural",
+            "Voice that reads Spanish on calls; must speak HOTLINE_VOICE_LANGUAGE_ES "
+            "(es-US: Polly.Lupe-Neural, Polly.Pedro-Neural; es-MX: Polly.Mia-Neural)"),
+    Setting("HOTLINE_VOICE_LANGUAGE_ES", "es-US",
+            "Spanish for voices and speech recognition on calls: es-US or es-MX"),
+    Setting("HOTLINE_MESSAGING_SERVICE_SID", "",
+            "Messaging Service (MGxxxx) that sends 'text me this'; empty sends from HOTLINE_NUMBER"),
+    Setting("HOTLINE_TEXT_ME_COUNTRIES", "+1",
+            "Comma-separated number prefixes 'text me this' may text, e.g. +1 or +1307,+1720; "
+            "also restrict the account's SMS Geo Permissions"),
+    Setting("HOTLINE_TEXT_ME_DAILY_PER_NUMBER", "3",
+            "'Text me this' texts one caller may get per day; 0 turns the feature off"),
+    Setting("HOTLINE_TEXT_ME_DAILY_TOTAL", "200",
+            "'Text me this' texts the whole hotline may send per day (a cap on fraud and cost)"),
     # -- storage, statistics and rate limits (hotline/db.py, hotline/stats.py, hotline/limits.py)
     Setting("DATABASE_URL", "",
             "Where counters live; empty means a SQLite file in instance/; postgres://... uses PostgreSQL"),
@@ -48,8 +80,20 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HOTLINE_ADMIN_PASSWORD", "",
             "Password for the /admin statistics dashboard (any user name); empty turns /admin off"),
     # -- web pages, QR codes and flyers (hotline/web.py, hotline/qr.py, hotline/flyer.py)
+    Setting("HOTLINE_CHROMIUM", "",
+            "Chromium or Chrome that `hotline flyer` prints PDFs with; empty looks for chromium, "
+            "google-chrome (or Chrome on a Mac)"),
     # -- 287(g) agreements (hotline/agreements.py)
+    Setting("HOTLINE_STATE", "",
+            "Two-letter state (e.g. WY) that '287G <county>' answers for; empty means any state"),
+    Setting("HOTLINE_AGREEMENTS_MAX_AGE_DAYS", "60",
+            "Answers from a loaded 287(g) list older than this many days add that it may be out of date"),
     # -- operations (hotline/ops.py)
+    Setting("HOTLINE_DELETE_TWILIO_RECORDS", "false",
+            "true: delete each text and call from Twilio's logs once finished (zero-retention, docs/privacy.md); "
+            "needs TWILIO_ACCOUNT_SID, then run `hotline twilio setup` again"),
+    Setting("HOTLINE_DEBUG_NUMBERS", "false",
+            "true: request logs show the caller's number masked (+1******1234); for debugging only, turn off after"),
 )
 
 KNOWN = {setting.name: setting for setting in SETTINGS}
@@ -79,6 +123,10 @@ def check_settings(config: Mapping[str, object]) -> None:
     public_url = str(config["HOTLINE_PUBLIC_URL"])
     if public_url and not public_url.startswith(("https://", "http://")):
         problems.append("HOTLINE_PUBLIC_URL must start with https:// (e.g. https://hotline.example.org)")
+    if config.get("HOTLINE_STATE") and not us.states.lookup(str(config["HOTLINE_STATE"])):
+        problems.append("HOTLINE_STATE must be a US state code such as WY")
+    if not str(config.get("HOTLINE_AGREEMENTS_MAX_AGE_DAYS", "60")).isdigit():
+        problems.append("HOTLINE_AGREEMENTS_MAX_AGE_DAYS must be a whole number of days")
     if not str(config["HOTLINE_MAX_BODY_BYTES"]).isdigit():
         problems.append("HOTLINE_MAX_BODY_BYTES must be a whole number of bytes")
     if not is_development(config):

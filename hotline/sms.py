@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, request, session
+from flask import Blueprint, current_app, request, session
 
-from .conversation import State, converse
+from .agreements_store import answer_from_current_list
+from .conversation import Replies, Reply, State, converse
 from .engine import get_engine
+from .limits import count_use
 from .signature import require_twilio_signature
+from .stats import find_flyer_code, record
 from .twiml import message_twiml, xml_response
 
 bp = Blueprint("sms", __name__)
@@ -17,8 +20,25 @@ bp = Blueprint("sms", __name__)
 def incoming_sms():
     """Answer one text; the language and topic live in Twilio's per-conversation cookie."""
     engine = get_engine()
+    body = request.form.get("Body", "")
     state = State.from_cookie(session, engine.catalog.topics)
-    reply, new_state = converse(request.form.get("Body", ""), state, engine.index, engine.replies)
-    if new_state != state:
+    reply, new_state = converse(body, state, engine.index, engine.replies, answer_from_current_list)
+    reply = limit_sender(request.form.get("From", ""), reply, state, engine.replies)
+    if new_state != state and reply.outcome != "rate_limited":
         session.update(new_state.to_cookie())
+    record("sms", reply.topic, reply.lang, reply.outcome, find_flyer_code(body))
     return xml_response(message_twiml(reply.text))
+
+
+def limit_sender(sender: str, reply: Reply, state: State, replies: Replies) -> Reply:
+    """Keep the reply while the sender is within the limit; past it, one notice, then silence."""
+    if reply.text is None:  # nothing to send, nothing to limit (and never answer STOP)
+        return reply
+    config = current_app.config
+    limit = int(config["HOTLINE_SMS_LIMIT"])
+    count = count_use("sms_sender", sender, int(config["HOTLINE_SMS_LIMIT_WINDOW_SECONDS"]))
+    if count is None or count <= limit:
+        return reply
+    lang = reply.lang or state.lang or replies.default_lang
+    # Exactly one message per window gets count == limit + 1, however many workers race.
+    return Reply("rate_limited", replies.texts[lang]["rate_limited"] if count == limit + 1 else None, lang)

@@ -49,14 +49,13 @@ class TwilioClient:
 
 
 @pytest.fixture
-def settings() -> dict:
-    """Settings for one test; tests may change them before asking for `app`."""
-    return dict(TEST_SETTINGS)
+def settings(tmp_path) -> dict:
+    """Settings for one test (with a private SQLite file); tests may change them before asking for `app`."""
+    return {**TEST_SETTINGS, "DATABASE_URL": f"sqlite:///{tmp_path / 'hotline.db'}"}
 
 
 @pytest.fixture
-def app(settings, tmp_path):
-    settings.setdefault("DATABASE_URL", f"sqlite:///{tmp_path / 'hotline.db'}")
+def app(settings):
     return create_app(settings)
 
 
@@ -83,3 +82,44 @@ def fake_twilio(app):
     fake = FakeTwilioHttp()
     app.extensions["twilio_http"] = fake
     return fake
+
+
+# -- storage: each storage test runs on SQLite, then on a real PostgreSQL server
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path) -> str:
+    """Give the URL of an empty database: a SQLite file, then the server scripts/test started."""
+    import os  # here, to keep this appended block to itself
+
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'hotline.db'}"
+    url = os.environ.get("HOTLINE_TEST_POSTGRES_URL", "")
+    if not url:
+        why = ("HOTLINE_TEST_POSTGRES_URL is not set (scripts/test sets it; "
+               "or source scripts/test-setup.d/10-postgres.sh)")
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI must test PostgreSQL, but {why}")
+        pytest.skip(f"PostgreSQL not tested: {why}")
+    drop_tables(url)
+    return url
+
+
+def drop_tables(url: str) -> None:
+    """Empty the test database of the hotline's tables."""
+    from sqlalchemy import create_engine, pool
+
+    from hotline import db
+
+    engine = create_engine(db.normalise_url(url), poolclass=pool.NullPool)
+    db.metadata.drop_all(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def db_app(settings, database_url):
+    """The app on `database_url`, its connections closed after the test."""
+    settings["DATABASE_URL"] = database_url
+    app = create_app(settings)
+    yield app
+    app.extensions["hotline_db"].engine.dispose()

@@ -182,3 +182,11 @@ def test_gunicorn_with_the_shipped_config_answers_healthz(tmp_path):
     assert process.returncode == 0, output
     assert output.count("Booting worker") == 2
     assert "method=GET path=/no-such-page status=404" in output and DIGITS not in output
+
+
+def test_request_log_line_names_channel_topic_language_and_outcome(twilio, caplog):
+    caplog.set_level("INFO", logger="hotline.requests")
+    twilio.sms("DERECHOS")
+    line = [r.getMessage() for r in caplog.records if r.name == "hotline.requests"][-1]
+    for field in ("channel=sms", "topic=rights", "lang=es", "outcome=answered", "status=200"):
+        assert field in line

@@ -1,0 +1,134 @@
+"""Count how the hotline is used, per day, without ever knowing who used it."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from flask import g, has_request_context
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from .db import get_db_engine, run_safely, upsert_for, usage
+from .engine import get_engine
+from .settings import LANGUAGES
+
+CHANNELS = {"sms": "Texts", "voice": "Calls", "web": "Web pages", "qr": "QR scans"}
+TABLES = {"total": "in all", "topic": "by topic", "language": "by language", "outcome": "by outcome",
+          "flyer": "by flyer code"}
+# The one definition of a flyer code: a letter and one to three digits, e.g. A7 (any case).
+FLYER_CODE = re.compile(r"[A-Z][0-9]{1,3}")
+OUTCOME = re.compile(r"[a-z_]{1,32}")
+NONE = "(none)"
+
+
+def parse_flyer_code(code: str | None) -> str | None:
+    """Return a flyer code in capitals, or None when it is not one."""
+    code = (code or "").strip().upper()
+    return code if FLYER_CODE.fullmatch(code) else None
+
+
+def find_flyer_code(text: str) -> str | None:
+    """Return the flyer code that ends a text such as "RIGHTS A7", or None."""
+    words = text.split()
+    return parse_flyer_code(words[-1]) if len(words) >= 2 else None
+
+
+def today() -> dt.date:
+    """Return today's date in UTC; tests replace this to fill past weeks."""
+    return dt.datetime.now(dt.UTC).date()
+
+
+def record(channel: str, topic: str | None, lang: str | None, outcome: str, flyer_code: str | None = None) -> None:
+    """Add one to today's counter for this channel, topic, language, outcome and flyer code."""
+    # Only known words are kept, so a mistake upstream can never store a message or a number.
+    values = {"day": today(), "channel": channel if channel in CHANNELS else "other",
+              "topic": topic if topic in get_engine().catalog.topics else "",
+              "lang": lang if lang in LANGUAGES else "",
+              "outcome": outcome if OUTCOME.fullmatch(outcome or "") else "other",
+              "flyer_code": parse_flyer_code(flyer_code) or "", "count": 1}
+    if has_request_context():  # the same sanitised fields go into the request's log line
+        g.event = {name: values[name] for name in ("channel", "topic", "lang", "outcome")}
+
+    def add_one(connection: Connection) -> None:
+        insert = upsert_for(connection)(usage).values(**values)
+        connection.execute(insert.on_conflict_do_update(index_elements=list(usage.primary_key),
+                                                        set_={"count": usage.c.count + 1}))
+
+    run_safely(add_one, "usage counter")
+
+
+@dataclass(frozen=True)
+class Series:
+    table: str  # a key of TABLES
+    channel: str
+    name: str  # the topic, language, outcome or flyer code, "all" in "total", NONE for none
+    counts: tuple[int, ...]  # one per week, oldest first
+
+
+@dataclass(frozen=True)
+class Report:
+    weeks: tuple[dt.date, ...]  # Mondays, oldest first
+    series: tuple[Series, ...]
+
+    def pick(self, table: str, channel: str | None = None) -> list[Series]:
+        """Return the series of one table, for one channel or all."""
+        return [s for s in self.series if s.table == table and channel in (None, s.channel)]
+
+
+def read_report(weeks: int = 8, until: dt.date | None = None) -> Report:
+    """Sum the daily counters into weeks, Monday to Sunday, the current week last."""
+    until = until or today()
+    mondays = tuple(until - dt.timedelta(days=until.weekday(), weeks=n) for n in range(weeks - 1, -1, -1))
+    sums: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0] * weeks)
+    query = select(usage).where(usage.c.day >= mondays[0], usage.c.day <= until)
+    with get_db_engine().connect() as connection:
+        for row in connection.execute(query):
+            week = (row.day - mondays[0]).days // 7
+            for table, name in (("total", "all"), ("topic", row.topic), ("language", row.lang),
+                                ("outcome", row.outcome), ("flyer", row.flyer_code)):
+                if table != "flyer" or name:
+                    sums[table, row.channel, name or NONE][week] += row.count
+    order = list(TABLES), [*CHANNELS, "other"]
+    keys = sorted(sums, key=lambda k: (order[0].index(k[0]), order[1].index(k[1]), k[2]))
+    return Report(mondays, tuple(Series(*key, tuple(sums[key])) for key in keys))
+
+
+def show_count(count: int, threshold: int) -> str:
+    """Show a count, or "<threshold" when so few that it could point at someone; 0 stays 0."""
+    return f"<{threshold}" if 0 < count < threshold else str(count)
+
+
+def list_rows(report: Report, threshold: int) -> list[list[str]]:
+    """Lay the report out as rows: a header, then one row per series with its total."""
+    header = ["channel", "table", "name", *(monday.isoformat() for monday in report.weeks), "total"]
+    rows = [[s.channel, s.table, s.name, *(show_count(c, threshold) for c in s.counts),
+             show_count(sum(s.counts), threshold)] for s in report.series]
+    return [header, *rows]
+
+
+def export_csv(report: Report, threshold: int) -> str:
+    """Render the report as CSV, small counts hidden."""
+    out = io.StringIO()
+    csv.writer(out).writerows(list_rows(report, threshold))
+    return out.getvalue()
+
+
+def format_text(report: Report, threshold: int) -> str:
+    """Render the report as aligned plain-text tables, one per channel and table."""
+    header, *rows = list_rows(report, threshold)
+    if not rows:
+        return f"No use counted in the {len(report.weeks)} weeks from {header[3]}.\n"
+    width = max(len(row[2]) for row in rows) + 2
+    lines, section = [], None
+    for row in rows:
+        if (row[0], row[1]) != section:
+            section = row[0], row[1]
+            title = f"{CHANNELS.get(row[0], row[0])} {TABLES[row[1]]}"
+            lines += ["", title.ljust(width) + " ".join(f"{h[5:]:>6}" for h in header[3:-1]) + "  total"]
+        lines.append(f"  {row[2]}".ljust(width) + " ".join(f"{c:>6}" for c in row[3:-1]) + f" {row[-1]:>6}")
+    return "\n".join(lines[1:]) + "\n"

@@ -1,0 +1,108 @@
+"""The organisers' dashboard, its CSV and `hotline stats`: behind a password, small counts hidden."""
+
+from __future__ import annotations
+
+import datetime as dt
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from hotline import stats
+from hotline.admin import stats_command
+from hotline.cli import main
+from hotline.stats import record
+from tests.conftest import TEST_SETTINGS
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def settings(settings):
+    settings["HOTLINE_ADMIN_PASSWORD"] = PASSWORD
+    return settings
+
+
+@pytest.fixture
+def app(db_app):
+    with db_app.app_context():
+        for _ in range(7):
+            record("sms", "rights", "en", "answered", "A7")
+        for _ in range(2):
+            record("sms", "detainer", "es", "answered")
+        record("voice", "287g", "es", "answered")
+    return db_app
+
+
+@pytest.mark.parametrize(("auth", "status"), [(None, 401), (("organiser", "wrong"), 401), (("", ""), 401),
+                                              (("organiser", PASSWORD + " "), 401), (("organiser", PASSWORD), 200),
+                                              (("anyone", PASSWORD), 200)])
+def test_password_is_required(client, auth, status):
+    for path in ("/admin", "/admin/stats.csv"):
+        response = client.get(path, auth=auth)
+        assert response.status_code == status
+        if status == 401:
+            assert response.headers["WWW-Authenticate"].startswith("Basic ")
+        assert "Set-Cookie" not in response.headers and response.headers["Cache-Control"] == "no-store"
+
+
+def test_no_password_set_means_no_dashboard(app, client):
+    app.config["HOTLINE_ADMIN_PASSWORD"] = ""
+    for path in ("/admin", "/admin/stats.csv"):
+        assert client.get(path, auth=("organiser", "")).status_code == 404
+        assert client.get(path).status_code == 404
+
+
+def test_dashboard_draws_charts_and_hides_small_counts(client):
+    response = client.get("/admin", auth=("organiser", PASSWORD))
+    page = response.get_data(as_text=True)
+    assert response.mimetype == "text/html"
+    assert "<script" not in page and "http://" not in page and "https://" not in page  # nothing from elsewhere
+    svgs = page.count("<svg")
+    assert svgs >= 4 and page.count("</svg>") == svgs
+    assert 'aria-label="Texts, rights, per week: 0, 0, 0, 0, 0, 0, 0, 7"' in page
+    assert "&lt;5" in page and ">2<" not in page and ">1<" not in page  # 2 Spanish texts, 1 call: hidden
+    assert "A7" in page and "Calls" in page
+    start = page.index("<svg")
+    ET.fromstring(page[start:page.index("</svg>", start) + 6])  # well-formed SVG
+
+
+def test_csv_download_hides_small_counts(client):
+    response = client.get("/admin/stats.csv", auth=("organiser", PASSWORD))
+    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"].startswith('attachment; filename="hotline-stats-')
+    rows = response.get_data(as_text=True).splitlines()
+    assert rows[0].startswith("channel,table,name,") and rows[0].endswith(",total")
+    assert any(r.startswith("sms,topic,rights,") and r.endswith(",7,7") for r in rows)
+    assert any(r.startswith("sms,topic,detainer,") and r.endswith(",<5,<5") for r in rows)
+    assert any(r.startswith("voice,language,es,") and r.endswith(",<5,<5") for r in rows)
+
+
+def test_hotline_stats_prints_the_same_numbers(app, client):
+    runner = app.test_cli_runner()
+    with app.app_context():
+        as_text = runner.invoke(stats_command, [])
+        as_csv = runner.invoke(stats_command, ["--csv"])
+        two_weeks = runner.invoke(stats_command, ["--csv", "--weeks", "2"])
+    assert as_text.exit_code == 0, as_text.output
+    assert "Texts by topic" in as_text.output and "Calls by language" in as_text.output
+    assert "  rights" in as_text.output and "<5" in as_text.output
+    downloaded = client.get("/admin/stats.csv", auth=("o", PASSWORD)).get_data(as_text=True)
+    assert as_csv.output.splitlines() == downloaded.splitlines()
+    assert two_weeks.output.splitlines()[0].count(",") == 5
+
+
+def test_hotline_stats_reads_the_environment(app, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)  # away from a developer's .env
+    for name, value in {**TEST_SETTINGS, "DATABASE_URL": app.config["DATABASE_URL"]}.items():
+        monkeypatch.setenv(name, str(value))
+    result = app.test_cli_runner().invoke(main, ["stats", "--csv"])
+    assert result.exit_code == 0, result.output
+    assert "sms,topic,rights," in result.output
+
+
+def test_hotline_stats_with_nothing_counted(app, monkeypatch):
+    later = stats.today() + dt.timedelta(weeks=20)
+    monkeypatch.setattr(stats, "today", lambda: later)
+    with app.app_context():
+        result = app.test_cli_runner().invoke(stats_command, [])
+    assert "No use counted" in result.output

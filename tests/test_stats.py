@@ -1,0 +1,124 @@
+"""Usage counters: what each text and scan adds, flyer codes, weekly sums and small-count suppression."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from hotline import create_app, stats
+from hotline.db import get_db_engine, usage
+from hotline.stats import export_csv, find_flyer_code, format_text, parse_flyer_code, read_report, record, show_count
+from tests.conftest import TwilioClient
+
+MONDAY = dt.date(2026, 11, 2)
+
+
+@pytest.fixture
+def app(db_app):
+    return db_app
+
+
+def counters(app) -> dict[tuple, int]:
+    """Return every stored counter as {(day, channel, topic, lang, outcome, flyer_code): count}."""
+    with app.app_context(), get_db_engine().connect() as connection:
+        return {tuple(row[:-1]): row[-1] for row in connection.execute(select(usage))}
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("RIGHTS A7", "A7"), ("derechos b12", "B12"), ("DETAINER  z999 ", "Z999"), ("287G C3", "C3"),
+    ("A7", None), ("RIGHTS", None), ("RIGHTS A1234", None), ("RIGHTS 7A", None), ("RIGHTS AB7", None),
+    ("what is 287g", None), ("", None), ("RIGHTS A7 please", None),
+])
+def test_flyer_code_is_a_letter_and_up_to_three_digits_ending_a_text(text, code):
+    assert find_flyer_code(text) == code
+
+
+def test_parse_flyer_code_accepts_one_code_in_any_case():
+    assert [parse_flyer_code(c) for c in ("a7", " Q42 ", "AA7", "", None, "A7/")] == ["A7", "Q42", None, None, None,
+                                                                                     None]
+
+
+@pytest.mark.parametrize(("count", "shown"), [(0, "0"), (1, "<5"), (4, "<5"), (5, "5"), (123, "123")])
+def test_small_counts_are_hidden_but_zero_stays_zero(count, shown):
+    assert show_count(count, 5) == shown
+
+
+def test_record_adds_to_one_row_per_day_and_kind(app, monkeypatch):
+    monkeypatch.setattr(stats, "today", lambda: MONDAY)
+    with app.app_context():
+        for _ in range(3):
+            record("voice", "rights", "es", "answered")
+        record("voice", None, None, "menu")
+    assert counters(app) == {(MONDAY, "voice", "rights", "es", "answered", ""): 3,
+                             (MONDAY, "voice", "", "", "menu", ""): 1}
+
+
+def test_only_known_words_are_ever_stored(app, monkeypatch):
+    monkeypatch.setattr(stats, "today", lambda: MONDAY)
+    with app.app_context():
+        record("+13075550123", "my landlord", "english please", "call me at 3075550123", "NOT-A-CODE")
+    assert counters(app) == {(MONDAY, "other", "", "", "other", ""): 1}
+
+
+def test_each_text_is_counted_with_its_flyer_code(app, monkeypatch):
+    monkeypatch.setattr(stats, "today", lambda: MONDAY)
+    twilio = TwilioClient(app.test_client())
+    for body in ("RIGHTS A7", "MORE", "DERECHOS B12", "hola", "STOP"):
+        twilio.sms(body)
+    assert counters(app) == {
+        (MONDAY, "sms", "rights", "en", "answered", "A7"): 1, (MONDAY, "sms", "rights", "en", "more", ""): 1,
+        (MONDAY, "sms", "rights", "es", "answered", "B12"): 1, (MONDAY, "sms", "", "es", "menu", ""): 1,
+        (MONDAY, "sms", "", "es", "opted_out", ""): 1}
+
+
+def test_flyer_qr_link_counts_then_redirects_to_the_topic_page(app, client, monkeypatch):
+    monkeypatch.setattr(stats, "today", lambda: MONDAY)
+    response = client.get("/q/a7/es/rights")
+    assert response.status_code == 302 and response.location == "/es/rights"
+    assert "Set-Cookie" not in response.headers
+    assert client.get("/q/not-a-code/en/detainer").location == "/en/detainer"  # a bad code still gets there
+    assert client.get("/q/A7/fr/rights").status_code == 404
+    assert client.get("/q/A7/en/no-such-topic").status_code == 404
+    assert counters(app) == {(MONDAY, "qr", "rights", "es", "answered", "A7"): 1,
+                             (MONDAY, "qr", "detainer", "en", "answered", ""): 1}
+
+
+def fill_weeks(app, monkeypatch) -> None:
+    """Count 7 English rights texts this week, 2 Spanish ones last week, and 3 old ones."""
+    for day, lang, times in ((MONDAY + dt.timedelta(days=2), "en", 7), (MONDAY - dt.timedelta(days=1), "es", 2),
+                             (MONDAY - dt.timedelta(weeks=9), "en", 3)):
+        monkeypatch.setattr(stats, "today", lambda day=day: day)
+        with app.app_context():
+            for _ in range(times):
+                record("sms", "rights", lang, "answered", "A7")
+    monkeypatch.setattr(stats, "today", lambda: MONDAY + dt.timedelta(days=6))
+
+
+def test_report_sums_weeks_and_leaves_out_older_ones(app, monkeypatch):
+    fill_weeks(app, monkeypatch)
+    with app.app_context():
+        report = read_report(8)
+    assert report.weeks[-1] == MONDAY and report.weeks[0] == MONDAY - dt.timedelta(weeks=7)
+    assert report.pick("total", "sms")[0].counts == (0, 0, 0, 0, 0, 0, 2, 7)
+    assert {s.name: s.counts[-2:] for s in report.pick("language", "sms")} == {"en": (0, 7), "es": (2, 0)}
+    assert [(s.channel, s.name, sum(s.counts)) for s in report.pick("flyer")] == [("sms", "A7", 9)]
+    assert report.pick("total", "voice") == []
+
+
+def test_csv_and_text_hide_small_counts(app, monkeypatch):
+    fill_weeks(app, monkeypatch)
+    with app.app_context():
+        report = read_report(2)
+    lines = export_csv(report, 5).splitlines()
+    assert lines[0] == f"channel,table,name,{MONDAY - dt.timedelta(weeks=1)},{MONDAY},total"
+    assert "sms,language,es,<5,0,<5" in lines and "sms,language,en,0,7,7" in lines and "sms,total,all,<5,7,9" in lines
+    text = format_text(report, 5)
+    assert "Texts by language" in text and "<5" in text and " 2 " not in text
+
+
+def test_counting_never_raises_when_the_database_is_down(settings):
+    settings["DATABASE_URL"] = "postgresql://nobody@127.0.0.1:1/nothing"
+    with create_app(settings).app_context():
+        record("sms", "rights", "en", "answered")

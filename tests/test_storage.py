@@ -1,0 +1,166 @@
+"""Storage: database URLs, idempotent tables, privacy of everything kept, and answers when the database fails."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlalchemy import MetaData, create_engine, pool, select, text, update
+from sqlalchemy.engine import make_url
+
+from hotline import create_app, db
+from hotline.db import get_db_engine, get_storage
+from hotline.settings import SettingsError, read_settings
+from hotline.stats import record
+from tests.conftest import TwilioClient
+from tests.test_sms import reply_text
+
+
+@pytest.fixture
+def app(db_app):
+    return db_app
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("postgres://u:p@db.example.org:5432/hotline", "postgresql+psycopg://u:p@db.example.org:5432/hotline"),
+    ("postgresql://u@localhost/hotline", "postgresql+psycopg://u@localhost/hotline"),
+    ("postgresql+psycopg://u@localhost/hotline", "postgresql+psycopg://u@localhost/hotline"),
+    ("sqlite:////var/data/hotline.db", "sqlite:////var/data/hotline.db"),
+])
+def test_heroku_style_urls_use_psycopg(url, expected):
+    assert db.normalise_url(url) == expected
+
+
+def test_no_database_url_means_sqlite_in_the_instance_folder(tmp_path):
+    app = Flask("hotline", instance_path=str(tmp_path / "instance"))
+    app.config.update(read_settings({}))
+    db.init_app(app)
+    assert (tmp_path / "instance" / "hotline.db").is_file()
+    app.extensions["hotline_db"].engine.dispose()
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("DATABASE_URL", "mysql://u@localhost/hotline"), ("DATABASE_URL", "not a url"),
+    ("HOTLINE_SMS_LIMIT", "twenty"), ("HOTLINE_SMS_LIMIT_WINDOW_SECONDS", "0"),
+    ("HOTLINE_SMALL_COUNT_THRESHOLD", "-1"),
+])
+def test_unusable_settings_stop_the_start(settings, name, value):
+    settings[name] = value
+    with pytest.raises(SettingsError, match=name):
+        create_app(settings)
+
+
+def list_tables(app) -> set[str]:
+    with app.app_context(), get_db_engine().connect() as connection:
+        meta = MetaData()
+        meta.reflect(connection)
+        return set(meta.tables)
+
+
+def test_tables_are_made_at_start_and_db_init_keeps_the_counts(app, runner, database_url):
+    assert {"hotline_schema", "usage_daily", "rate_limits"} | set(db.metadata.tables) <= list_tables(app)
+    with app.app_context():
+        record("sms", "rights", "en", "answered")
+        for _ in range(2):
+            result = runner.invoke(db.db_command, ["init"])
+            assert result.exit_code == 0, result.output
+            assert f"schema version {db.SCHEMA_VERSION}" in result.output
+        with get_db_engine().connect() as connection:
+            assert connection.scalar(select(db.usage.c.count)) == 1
+            assert connection.scalar(select(db.schema.c.version)) == db.SCHEMA_VERSION
+    password = make_url(database_url).password
+    assert not password or password not in result.output
+
+
+def test_a_newer_schema_is_refused_loudly_by_db_init_and_quietly_by_counters(app, runner, caplog):
+    with app.app_context():
+        with get_db_engine().begin() as connection:
+            connection.execute(update(db.schema).values(version=db.SCHEMA_VERSION + 1))
+        get_storage().ready = False
+        record("sms", "rights", "en", "answered")  # skipped, not raised
+        assert "schema version" in caplog.text
+        result = runner.invoke(db.db_command, ["init"])
+        assert result.exit_code == 1 and "schema version" in result.output
+
+
+def test_unreachable_database_still_answers_fast_and_logs_once(settings, caplog):
+    settings["DATABASE_URL"] = "postgresql://hotline:secret@127.0.0.1:1/hotline"  # nothing listens on port 1
+    started = time.monotonic()
+    twilio = TwilioClient(create_app(settings).test_client())
+    for body in ("RIGHTS", "MORE", "DERECHOS", "STOP"):
+        response = twilio.sms(body)
+        assert response.status_code == 200 and (reply_text(response) or body == "STOP")
+    assert time.monotonic() - started < 3
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1 and "Database unavailable" in errors[0].getMessage()
+    assert "secret" not in caplog.text
+
+
+@contextlib.contextmanager
+def hold_write_lock(url: str):
+    """Keep the counters' tables locked by another connection, like a stuck worker would."""
+    if url.startswith("sqlite"):
+        connection = sqlite3.connect(make_url(url).database, isolation_level=None)
+        connection.execute("BEGIN EXCLUSIVE")
+        yield
+        connection.execute("ROLLBACK")
+        connection.close()
+        return
+    engine = create_engine(db.normalise_url(url), poolclass=pool.NullPool)
+    with engine.connect() as connection:
+        connection.execute(text("LOCK TABLE rate_limits, usage_daily IN ACCESS EXCLUSIVE MODE"))
+        yield
+        connection.rollback()
+    engine.dispose()
+
+
+def test_slow_database_costs_one_timeout_then_is_skipped(app, database_url, caplog):
+    twilio = TwilioClient(app.test_client())
+    with hold_write_lock(database_url):
+        started = time.monotonic()
+        assert reply_text(twilio.sms("RIGHTS"))
+        first = time.monotonic() - started
+        started = time.monotonic()
+        assert reply_text(twilio.sms("MORE"))
+        second = time.monotonic() - started
+    assert db.TIMEOUT_MS / 1000 <= first < db.TIMEOUT_MS / 1000 + 1.5
+    assert second < 0.5  # resting: the next answers do not wait again
+    assert len([r for r in caplog.records if r.levelno >= logging.ERROR]) == 1
+
+
+NUMBERS = ("+13075550123", "+15205550188")
+SIDS = ("SM" + "7d1e" * 8, "SM" + "90ab" * 8)
+BODIES = ("RIGHTS A7", "My name is Rosa Delgado, I live at 14 Elm Street", "MORE",
+          "¿Qué hago si ICE viene a mi casa? Soy Juan Pérez", "hola", "DERECHOS B12", "detainer?",
+          "call me at 307 555 0144", "HELP", "STOP")
+
+
+def test_nothing_stored_or_logged_can_point_at_a_person(settings, database_url, caplog, tmp_path):
+    settings.update(DATABASE_URL=database_url, HOTLINE_SMS_LIMIT="6", HOTLINE_ADMIN_PASSWORD="organiser-pw")
+    caplog.set_level(logging.DEBUG)  # every log line, SQLAlchemy's statements too
+    app = create_app(settings)
+    for number, sid in zip(NUMBERS, SIDS, strict=True):
+        twilio = TwilioClient(app.test_client())  # each sender has their own cookies
+        for body in BODIES:
+            assert twilio.sms(body, sender=number, MessageSid=sid).status_code == 200
+    app.test_client().get("/q/C3/es/rights", environ_base={"REMOTE_ADDR": "198.51.100.23"})
+    app.test_client().get("/admin", auth=("organiser", "organiser-pw"))
+    with app.app_context(), get_db_engine().connect() as connection:
+        meta = MetaData()
+        meta.reflect(connection)
+        stored = [repr(row) for table in meta.tables.values() for row in connection.execute(select(table))]
+    app.extensions["hotline_db"].engine.dispose()
+    assert any("'A7'" in row for row in stored) and any("rate_limited" in row for row in stored)  # it did count
+    files = b"".join(p.read_bytes() for p in Path(tmp_path).glob("hotline.db*"))  # SQLite: the raw pages too
+    logged = caplog.text + "".join(str(r.args) for r in caplog.records)
+    forbidden = [*NUMBERS, *(n[1:] for n in NUMBERS), *(n[2:] for n in NUMBERS), *SIDS, *BODIES[1::2],
+                 "Rosa", "Delgado", "Elm Street", "Juan", "555 0144", "198.51.100.23"]
+    for secret in forbidden:
+        assert secret not in "\n".join(stored), secret
+        assert secret not in logged, secret
+        assert secret.encode() not in files, secret
