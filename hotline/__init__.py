@@ -7,7 +7,20 @@ from collections.abc import Mapping
 from dotenv import find_dotenv, load_dotenv
 from flask import Flask
 
-from . import admin, agreements_store, db, engine, ops, retention, signature, sms, twilio_rest, voice, web
+from . import (
+    admin,
+    agreements_store,
+    agreements_web,
+    db,
+    engine,
+    ops,
+    retention,
+    signature,
+    sms,
+    twilio_rest,
+    voice,
+    web,
+)
 from .settings import DEVELOPMENT_SECRET_KEY, check_settings, is_development, read_settings
 
 
@@ -38,4 +51,5 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
     app.register_blueprint(admin.bp)
     web.init_app(app)
     app.register_blueprint(web.bp)
+    app.register_blueprint(agreements_web.bp)
     return app

@@ -43,13 +43,16 @@ def load_county_words(messages_dir: Path) -> CountyWords:
     for lang in LANGUAGES:
         section = data.get(lang, {})
         for where, words in ((lang, section), (f"{lang}.voice", {**section, **section.get("voice", {})})):
-            missing = [k for k in (*TEXTS, "months", "models") if k not in words]
+            missing = [k for k in (*TEXTS, "months", "models", "web") if k not in words]
             if missing:
                 raise ContentError(f"agreements.toml:{where}.{missing[0]} is missing")
             if len(words["months"]) != 12 or set(words["models"]) != {"jail", "task_force", "warrant_service"}:
                 raise ContentError(f"agreements.toml:{where}: needs 12 months and the three models")
     words = {lang: frozenset(normalise(" ".join(w)).split()) for lang, w in data.get("ignore", {}).items()}
     wide = {lang: frozenset(normalise(" ".join(w)).split()) for lang, w in data.get("statewide", {}).items()}
+    web_keys = [set(data[lang]["web"]) for lang in LANGUAGES]
+    if web_keys[0] != web_keys[1]:
+        raise ContentError(f"agreements.toml:web: keys differ between languages: {sorted(web_keys[0] ^ web_keys[1])}")
     texts = {("sms", lang): data[lang] for lang in LANGUAGES}
     # The spoken answers replace some of the written words (dates, "287(g)") for the ear.
     texts |= {("voice", lang): {**data[lang], **data[lang].get("voice", {})} for lang in LANGUAGES}
