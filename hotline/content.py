@@ -64,7 +64,7 @@ def default_messages_dir() -> Path:
 def load_catalog(directory: Path | str | None = None) -> Catalog:
     """Read and validate every file in messages/; raise ContentError naming file and key."""
     directory = Path(directory) if directory else default_messages_dir()
-    main = _read_toml(directory / "hotline.toml")
+    main = read_toml(directory / "hotline.toml")
     topic_files = sorted((directory / "topics").glob("*.toml"))
     if not topic_files:
         raise ContentError(f"{directory / 'topics'}: no topic files (*.toml) found")
@@ -73,11 +73,11 @@ def load_catalog(directory: Path | str | None = None) -> Catalog:
     for key, topic_id in menu.items():
         if topic_id not in topics:
             raise ContentError(f"hotline.toml:menu.options: key {key} points to unknown topic {topic_id!r}")
-    voice = _read_toml(directory / "voice.toml")
+    voice = read_toml(directory / "voice.toml")
     catalog = Catalog(
         topics=topics,
         menu=menu,
-        texts={lang: _require_texts(main, lang, HOTLINE_TEXTS, "hotline.toml") for lang in LANGUAGES},
+        texts={lang: require_texts(main, lang, HOTLINE_TEXTS, "hotline.toml") for lang in LANGUAGES},
         bilingual_menu=_require(main, "bilingual", "hotline.toml").get("menu", ""),
         commands=_require(main, "commands", "hotline.toml"),
         language_hints=_require(main, "language_hints", "hotline.toml"),
@@ -89,7 +89,7 @@ def load_catalog(directory: Path | str | None = None) -> Catalog:
     return catalog
 
 
-def _read_toml(path: Path) -> dict:
+def read_toml(path: Path) -> dict:
     try:
         with path.open("rb") as file:
             return tomllib.load(file)
@@ -106,7 +106,7 @@ def _require(data: Mapping, key: str, where: str) -> dict:
     return value
 
 
-def _require_texts(data: Mapping, lang: str, names: tuple[str, ...], where: str) -> dict[str, str]:
+def require_texts(data: Mapping, lang: str, names: tuple[str, ...], where: str) -> dict[str, str]:
     section = _require(data, lang, where)
     for name in names:
         if not isinstance(section.get(name), str) or not section[name].strip():
@@ -115,7 +115,7 @@ def _require_texts(data: Mapping, lang: str, names: tuple[str, ...], where: str)
 
 
 def _load_topic(path: Path) -> Topic:
-    data, where = _read_toml(path), f"topics/{path.name}"
+    data, where = read_toml(path), f"topics/{path.name}"
     reviewed = data.get("reviewed")
     if not isinstance(reviewed, dt.date):
         raise ContentError(f"{where}:reviewed must be a date like 2026-11-28")
@@ -126,7 +126,7 @@ def _load_topic(path: Path) -> Topic:
     for lang in LANGUAGES:
         if not keywords.get(lang):
             raise ContentError(f"{where}:keywords.{lang} is missing")
-        section = _require_texts(data, lang, tuple(n for n in TOPIC_TEXTS if n != "more"), where)
+        section = require_texts(data, lang, tuple(n for n in TOPIC_TEXTS if n != "more"), where)
         more = data[lang].get("more")
         if not isinstance(more, list) or not more or not all(isinstance(m, str) and m.strip() for m in more):
             raise ContentError(f"{where}:{lang}.more must be a list of one or more follow-up texts")

@@ -10,7 +10,7 @@ from pathlib import Path
 import us
 
 from .agreements import Agreement, state_code
-from .content import ContentError, _read_toml, fill
+from .content import ContentError, fill, read_toml
 from .counties import find_county
 from .matcher import normalise
 from .settings import LANGUAGES
@@ -39,7 +39,7 @@ class CountyWords:
 
 def load_county_words(messages_dir: Path) -> CountyWords:
     """Read and check messages/agreements.toml."""
-    data = _read_toml(messages_dir / "agreements.toml")
+    data = read_toml(messages_dir / "agreements.toml")
     for lang in LANGUAGES:
         section = data.get(lang, {})
         for where, words in ((lang, section), (f"{lang}.voice", {**section, **section.get("voice", {})})):

@@ -10,7 +10,7 @@ from urllib.parse import quote
 from flask import Blueprint, Flask, Response, abort, current_app, render_template, request
 from markupsafe import Markup, escape
 
-from . import content, qr
+from . import content, qr, stats
 from .content import Catalog, ContentError, fill, placeholders_in
 from .settings import LANGUAGES
 
@@ -65,8 +65,8 @@ class Site:
 
 def load_words(directory: Path) -> dict[str, dict[str, str]]:
     """Read messages/web.toml; raise ContentError unless both languages match."""
-    data = content._read_toml(directory / "web.toml")  # the catalog's own checks
-    words = {lang: content._require_texts(data, lang, (), "web.toml") for lang in LANGUAGES}
+    data = content.read_toml(directory / "web.toml")  # the catalog's own checks
+    words = {lang: content.require_texts(data, lang, (), "web.toml") for lang in LANGUAGES}
     reference = LANGUAGES[0]
     for lang in LANGUAGES:
         unmatched = sorted(words[reference].keys() ^ words[lang].keys())
@@ -166,6 +166,7 @@ def show_topic(lang: str, topic_id: str) -> Response:
     if topic is None:
         abort(404)
     others = [code for code in LANGUAGES if code != lang]
+    stats.record("web", topic.id, lang, "answered")  # a counter only: no address, no cookie
     return render_page("topic.html", lang, topic=topic, others=others)
 
 

@@ -206,3 +206,13 @@ def test_every_code_on_the_printed_flyer_decodes(browser, server, tmp_path, code
     expected = [qr.make_payload("sms", lang, catalog.topics[topic_id], app.config, code)
                 for lang in LANGUAGES for topic_id in TOPICS] + [f"tel:{HOTLINE_NUMBER}"]
     assert sorted(decode_qr(tmp_path / "flyer.png")) == sorted(expected)  # 287G twice: en, es
+
+
+def test_topic_pages_are_counted_without_anything_about_the_reader(app, client):
+    from hotline.stats import read_report
+
+    client.get("/es/rights", headers={"X-Forwarded-For": "203.0.113.9"})
+    client.get("/en/287g")
+    with app.app_context():
+        topics = {(s.name, sum(s.counts)) for s in read_report().pick("topic", "web")}
+    assert topics == {("rights", 1), ("287g", 1)}
