@@ -13,6 +13,7 @@ from . import (
     agreements_web,
     db,
     engine,
+    guards,
     ops,
     retention,
     signature,
@@ -52,4 +53,5 @@ def create_app(test_config: Mapping[str, object] | None = None) -> Flask:
     web.init_app(app)
     app.register_blueprint(web.bp)
     app.register_blueprint(agreements_web.bp)
+    guards.init_app(app)  # refuses malformed webhook requests before their signature is checked
     return app

@@ -97,6 +97,8 @@ def read_toml(path: Path) -> dict:
         raise ContentError(f"{path}: file is missing") from None
     except tomllib.TOMLDecodeError as error:
         raise ContentError(f"{path}: not valid TOML ({error})") from None
+    except UnicodeDecodeError as error:  # e.g. saved as Latin-1 or UTF-16 by an editor
+        raise ContentError(f"{path}: not UTF-8 text (byte {error.start}); save it as UTF-8") from None
 
 
 def _require(data: Mapping, key: str, where: str) -> dict:

@@ -7,12 +7,14 @@ import hmac
 import time
 
 from flask import current_app
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql.expression import Executable
 
 from .db import get_storage, rate_limits, run_safely, upsert_for
 
 PRUNE_INTERVAL_S = 60  # each worker deletes ended windows at most this often
+COUNT_STATEMENTS: dict[str, Executable] = {}  # database kind -> the counting upsert
 
 
 def current_time() -> float:
@@ -28,6 +30,19 @@ def make_key(bucket: str, subject: str | None) -> str:
     return hmac.new(secret, message.encode(), hashlib.sha256).hexdigest()
 
 
+def count_statement(connection: Connection) -> Executable:
+    """Return the counting upsert for this database, built once: building it cost more than running it."""
+    name = connection.dialect.name
+    if name not in COUNT_STATEMENTS:
+        insert = upsert_for(connection)(rate_limits).values(
+            key=bindparam("key"), window_start=bindparam("start"), expires_at=bindparam("expires"), count=1)
+        # One statement: the database adds and reads under its own row lock, whatever the workers.
+        upsert = insert.on_conflict_do_update(index_elements=[rate_limits.c.key, rate_limits.c.window_start],
+                                              set_={"count": rate_limits.c.count + 1})
+        COUNT_STATEMENTS[name] = upsert.returning(rate_limits.c.count)
+    return COUNT_STATEMENTS[name]
+
+
 def count_use(bucket: str, subject: str | None, window_seconds: int) -> int | None:
     """Count one use in the current window and return the window's count; None if the database failed."""
     now = int(current_time())
@@ -35,12 +50,8 @@ def count_use(bucket: str, subject: str | None, window_seconds: int) -> int | No
     key = make_key(bucket, subject)
 
     def add_one(connection: Connection) -> int:
-        insert = upsert_for(connection)(rate_limits).values(
-            key=key, window_start=start, expires_at=start + window_seconds, count=1)
-        # One statement: the database adds and reads under its own row lock, whatever the workers.
-        upsert = insert.on_conflict_do_update(index_elements=[rate_limits.c.key, rate_limits.c.window_start],
-                                              set_={"count": rate_limits.c.count + 1})
-        return connection.execute(upsert.returning(rate_limits.c.count)).scalar_one()
+        values = {"key": key, "start": start, "expires": start + window_seconds}
+        return connection.execute(count_statement(connection), values).scalar_one()
 
     count = run_safely(add_one, "rate limit")
     prune_windows(now)

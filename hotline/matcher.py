@@ -37,7 +37,9 @@ class Match:
 def normalise(text: str) -> str:
     """Fold case, accents, punctuation and 287(g) spellings into plain words."""
     text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    # Accents go, and so do invisible format characters (zero-width space, soft hyphen)
+    # that a copied or autocorrected word may carry inside it: "DERE\u200bCHOS" is DERECHOS.
+    text = "".join(c for c in text if not unicodedata.combining(c) and unicodedata.category(c) != "Cf").casefold()
     text = re.sub(r"[\W_]+", " ", text)
     text = re.sub(r"\b(\d{3}) ([a-z])\b", r"\1\2", text)  # "287 (g)" and "287-G" -> "287g"
     return " ".join(text.split())

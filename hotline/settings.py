@@ -36,7 +36,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HOTLINE_DEFAULT_LANGUAGE", "en", "Language used when a message gives no clue: en or es"),
     Setting("HOTLINE_MESSAGES_DIR", "",
             "Folder with the hotline's words; empty means the messages/ shipped with the app"),
-    Setting("HOTLINE_MAX_BODY_BYTES", "16384",
+    Setting("HOTLINE_MAX_BODY_BYTES", "32768",
             "Larger webhook requests are refused with 413 (Twilio's are far smaller)"),
     # -- content check (hotline/check.py)
     Setting("HOTLINE_BUDGET_SEGMENTS_GSM", "2",

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+import hmac
+from collections.abc import Callable, Mapping
 
 from flask import Flask, Response, current_app, request
 from twilio.request_validator import RequestValidator
@@ -32,6 +33,13 @@ def signed_url() -> str:
     return base + request.path + (f"?{query}" if query else "")
 
 
+def check_signature(validator: RequestValidator, url: str, form: Mapping, signature: str) -> bool:
+    """Check the signature over the URL as configured; only a mismatch pays for the SDK's port variants."""
+    # validate() always computes two signatures (with and without :443) and compares in Python.
+    expected = validator.compute_signature(url, form)
+    return hmac.compare_digest(expected.encode(), signature.encode()) or validator.validate(url, form, signature)
+
+
 def require_twilio_signature(view: Callable) -> Callable:
     """Refuse a webhook request with a missing or wrong signature with an empty 403."""
 
@@ -40,7 +48,7 @@ def require_twilio_signature(view: Callable) -> Callable:
         validator = current_app.extensions["twilio_validator"]
         if validator is not None:
             signature = request.headers.get("X-Twilio-Signature", "")
-            if not signature or not validator.validate(signed_url(), request.form, signature):
+            if not signature or not check_signature(validator, signed_url(), request.form, signature):
                 return Response(status=403)
         return view(*args, **kwargs)
 

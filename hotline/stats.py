@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import atexit
 import csv
 import datetime as dt
 import io
 import re
-from collections import defaultdict
-from dataclasses import dataclass
+import threading
+import time
+import weakref
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 
-from flask import g, has_request_context
-from sqlalchemy import select
+from flask import current_app, g, has_request_context
+from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql.expression import Executable
 
 from .db import get_db_engine, run_safely, upsert_for, usage
 from .engine import get_engine
@@ -24,6 +29,12 @@ TABLES = {"total": "in all", "topic": "by topic", "language": "by language", "ou
 FLYER_CODE = re.compile(r"[A-Z][0-9]{1,3}")
 OUTCOME = re.compile(r"[a-z_]{1,32}")
 NONE = "(none)"
+COUNTED = ("day", "channel", "topic", "lang", "outcome", "flyer_code")  # a counter's key columns
+# Each worker adds up its counts in memory and writes them in one transaction with the first
+# count after this many seconds, before a report and at exit: a write per text was the biggest
+# cost under load (docs/benchmarks.md). A worker killed outright loses its unwritten counts.
+FLUSH_INTERVAL_S = 2.0
+ADD_STATEMENTS: dict[str, Executable] = {}  # database kind -> the adding upsert
 
 
 def parse_flyer_code(code: str | None) -> str | None:
@@ -50,16 +61,71 @@ def record(channel: str, topic: str | None, lang: str | None, outcome: str, flye
               "topic": topic if topic in get_engine().catalog.topics else "",
               "lang": lang if lang in LANGUAGES else "",
               "outcome": outcome if OUTCOME.fullmatch(outcome or "") else "other",
-              "flyer_code": parse_flyer_code(flyer_code) or "", "count": 1}
+              "flyer_code": parse_flyer_code(flyer_code) or ""}
     if has_request_context():  # the same sanitised fields go into the request's log line
         g.event = {name: values[name] for name in ("channel", "topic", "lang", "outcome")}
+    pending = get_pending()
+    with pending.lock:
+        pending.counts[tuple(values[c] for c in COUNTED)] += 1
+        # Tests read the table right after counting; a server writes every few seconds.
+        due = current_app.testing or time.monotonic() - pending.flushed_at >= FLUSH_INTERVAL_S
+    if due:
+        flush_counts()
 
-    def add_one(connection: Connection) -> None:
-        insert = upsert_for(connection)(usage).values(**values)
-        connection.execute(insert.on_conflict_do_update(index_elements=list(usage.primary_key),
-                                                        set_={"count": usage.c.count + 1}))
 
-    run_safely(add_one, "usage counter")
+@dataclass
+class Pending:
+    """Counts this worker has not written yet."""
+
+    counts: Counter = field(default_factory=Counter)  # (day, channel, topic, lang, outcome, flyer_code) -> n
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    flushed_at: float = field(default_factory=time.monotonic)
+
+
+def get_pending() -> Pending:
+    """Return the current app's pending counts, set up on first use with a last flush at exit."""
+    app = current_app._get_current_object()
+    pending = app.extensions.get("hotline_stats")
+    if pending is None:
+        pending = app.extensions.setdefault("hotline_stats", Pending())
+        atexit.register(flush_at_exit, weakref.ref(app))  # gunicorn workers exit through sys.exit
+    return pending
+
+
+def flush_counts() -> None:
+    """Write the pending counts in one transaction; if the database fails, keep them for the next try."""
+    pending = get_pending()
+    with pending.lock:
+        counts, pending.counts, pending.flushed_at = pending.counts, Counter(), time.monotonic()
+    if not counts:
+        return
+    rows = [{**dict(zip(COUNTED, key, strict=True)), "n": n} for key, n in counts.items()]
+
+    def add_all(connection: Connection) -> bool:
+        connection.execute(add_statement(connection), rows)
+        return True
+
+    if run_safely(add_all, "usage counter") is None:
+        with pending.lock:
+            pending.counts.update(counts)
+
+
+def flush_at_exit(app_ref: weakref.ref) -> None:
+    """Write what a stopping worker still holds."""
+    app = app_ref()
+    if app is not None and app.extensions["hotline_stats"].counts:
+        with app.app_context():
+            flush_counts()
+
+
+def add_statement(connection: Connection) -> Executable:
+    """Return the adding upsert for this database, built once: building it cost more than running it."""
+    name = connection.dialect.name
+    if name not in ADD_STATEMENTS:
+        insert = upsert_for(connection)(usage).values(**{c: bindparam(c) for c in COUNTED}, count=bindparam("n"))
+        ADD_STATEMENTS[name] = insert.on_conflict_do_update(index_elements=list(usage.primary_key),
+                                                            set_={"count": usage.c.count + insert.excluded.count})
+    return ADD_STATEMENTS[name]
 
 
 @dataclass(frozen=True)
@@ -82,6 +148,7 @@ class Report:
 
 def read_report(weeks: int = 8, until: dt.date | None = None) -> Report:
     """Sum the daily counters into weeks, Monday to Sunday, the current week last."""
+    flush_counts()  # this worker's own latest counts too
     until = until or today()
     mondays = tuple(until - dt.timedelta(days=until.weekday(), weeks=n) for n in range(weeks - 1, -1, -1))
     sums: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0] * weeks)

@@ -123,3 +123,21 @@ def db_app(settings, database_url):
     app = create_app(settings)
     yield app
     app.extensions["hotline_db"].engine.dispose()
+
+
+# -- hypothesis: property tests stay bounded and fast (tests/test_hardening.py)
+
+
+def load_hypothesis_profile() -> None:
+    """Register and load the suite's profile: 200 examples at most, no per-example deadline."""
+    from hypothesis import HealthCheck  # here, to keep this appended block to itself
+    from hypothesis import settings as hypothesis_settings
+
+    # Deadlines flake on a busy 2-core CI machine; the example cap keeps the time bounded instead.
+    # The app fixture is shared across a test's examples on purpose: state carries over, as in production.
+    hypothesis_settings.register_profile("hotline", max_examples=200, deadline=None,
+                                         suppress_health_check=[HealthCheck.function_scoped_fixture])
+    hypothesis_settings.load_profile("hotline")
+
+
+load_hypothesis_profile()

@@ -136,7 +136,8 @@ def test_stop_only_as_the_whole_message(index, text):
 
 @pytest.mark.parametrize(("raw", "normalised"), [
     ("287(g)", "287g"), ("287 (G)", "287g"), ("287-g!", "287g"), ("Detención", "detencion"),
-    ("ESPAÑOL", "espanol"), ("  ¿Qué   es?  ", "que es"), ("a\u200bb", "a b"), ("ﬁ", "fi"),
+    ("ESPAÑOL", "espanol"), ("  ¿Qué   es?  ", "que es"), ("a b\u200b", "a b"), ("ﬁ", "fi"),
+    ("DERE\u200bCHOS", "derechos"), ("deten\u00adcion", "detencion"), ("\u202eRIGHTS\u202c", "rights"),
 ])
 def test_normalise(raw, normalised):
     assert normalise(raw) == normalised

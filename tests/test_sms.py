@@ -153,7 +153,7 @@ def test_tampered_cookie_is_ignored(twilio, client, replies):
 
 
 def test_oversized_body_gets_413(twilio):
-    response = twilio.client.post("/sms", data={"Body": "x" * 20000}, headers={"X-Twilio-Signature": "x"})
+    response = twilio.client.post("/sms", data={"Body": "x" * 40000}, headers={"X-Twilio-Signature": "x"})
     assert response.status_code == 413
 
 
