@@ -17,10 +17,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, Flask, Response, current_app, request
 from twilio.base.exceptions import TwilioRestException
-from twilio.rest import Client
+
+if TYPE_CHECKING:  # the REST client is imported only when a command needs it
+    from twilio.rest import Client
 
 from .ops import read_flag
 from .settings import SettingsError, is_development

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from flask import Flask, current_app
-from twilio.http import HttpClient
-from twilio.http.http_client import TwilioHttpClient
-from twilio.rest import Client
+
+if TYPE_CHECKING:
+    from twilio.rest import Client
 
 # Twilio error codes the hotline handles; each links to its documentation page.
 OPTED_OUT = 21610  # https://www.twilio.com/docs/api/errors/21610 (recipient replied STOP)
@@ -30,6 +31,11 @@ def rest_client() -> Client | None:
     sid, token = current_app.config["TWILIO_ACCOUNT_SID"], current_app.config["TWILIO_AUTH_TOKEN"]
     if not (sid and token):
         return None
-    http: HttpClient = current_app.extensions.get("twilio_http") or TwilioHttpClient(
+    # Imported here: the REST client (and requests) cost each worker ~5 MiB and ~40 ms at start,
+    # and most requests never send anything.
+    from twilio.http.http_client import TwilioHttpClient
+    from twilio.rest import Client
+
+    http = current_app.extensions.get("twilio_http") or TwilioHttpClient(
         timeout=REST_TIMEOUT_SECONDS, logger=logging.getLogger("twilio.http_client"))
     return Client(sid, token, http_client=http)

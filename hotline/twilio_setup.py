@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import click
@@ -14,7 +15,9 @@ from dotenv import find_dotenv, load_dotenv
 from flask import Flask
 from flask.cli import ScriptInfo
 from twilio.base.exceptions import TwilioException, TwilioRestException
-from twilio.rest import Client
+
+if TYPE_CHECKING:  # the REST client is imported only when a command needs it
+    from twilio.rest import Client
 
 from . import retention, twilio_rest
 from .ops import read_flag
