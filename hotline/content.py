@@ -7,7 +7,6 @@ import string
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 from .settings import LANGUAGES
@@ -58,7 +57,10 @@ def default_messages_dir() -> Path:
     beside_source = Path(__file__).resolve().parent.parent / "messages"
     if (beside_source / "hotline.toml").is_file():
         return beside_source
-    return Path(str(resources.files("hotline.messages")))
+    # A regular install (Heroku's `pip install .`) puts the copy inside the package. Not
+    # importlib.resources: for a folder without __init__.py it gives a MultiplexedPath,
+    # whose str() is not a path.
+    return Path(__file__).resolve().parent / "messages"
 
 
 def load_catalog(directory: Path | str | None = None) -> Catalog:

@@ -60,12 +60,10 @@ def init_app(app: Flask) -> None:
 @bp.post(MESSAGE_STATUS_PATH)
 @require_twilio_signature
 def message_status():
-    """Delete a finished reply, and the text it answered (?inbound=SM…), from Twilio."""
-    deleter = current_app.extensions["retention"]
-    if deleter and request.form.get("MessageStatus") in FINAL_MESSAGE_STATUSES:
-        for sid in (request.form.get("MessageSid", ""), request.args.get("inbound", "")):
-            if MESSAGE_SID.fullmatch(sid):
-                deleter.schedule("message", sid)
+    """Delete a finished reply from Twilio."""
+    deleter, sid = current_app.extensions["retention"], request.form.get("MessageSid", "")
+    if deleter and request.form.get("MessageStatus") in FINAL_MESSAGE_STATUSES and MESSAGE_SID.fullmatch(sid):
+        deleter.schedule("message", sid)
     return Response(status=204)
 
 
@@ -80,17 +78,18 @@ def call_status():
 
 
 def attach_status_callback(response: Response) -> Response:
-    """Have Twilio report each SMS reply's fate, carrying the inbound SID so both get deleted."""
+    """Schedule the incoming text's deletion, and have Twilio report its reply's fate."""
     if response.status_code != 200 or response.mimetype != "text/xml" or request.method != "POST":
         return response
     inbound = request.form.get("MessageSid", "")
     if not MESSAGE_SID.fullmatch(inbound):
         return response  # not an incoming text (a voice webhook, say)
+    # The incoming text is deleted on our own schedule (the deleter waits and retries while
+    # Twilio still refuses): its SID never goes into a URL, where a router's log would keep it.
+    current_app.extensions["retention"].schedule("message", inbound)
     twiml = response.get_data(as_text=True)
     if "<Message" in twiml:
-        response.set_data(with_status_callback(twiml, f"{public_base()}{MESSAGE_STATUS_PATH}?inbound={inbound}"))
-    else:  # no reply (STOP): no callback will come, so delete the text on our own
-        current_app.extensions["retention"].schedule("message", inbound)
+        response.set_data(with_status_callback(twiml, f"{public_base()}{MESSAGE_STATUS_PATH}"))
     return response
 
 

@@ -26,7 +26,7 @@ def incoming_sms():
     reply = limit_sender(request.form.get("From", ""), reply, state, engine.replies)
     if new_state != state and reply.outcome != "rate_limited":
         session.update(new_state.to_cookie())
-    record("sms", reply.topic, reply.lang, reply.outcome, find_flyer_code(body))
+    record("sms", reply.topic, reply.lang, reply.outcome, find_flyer_code(body, reply.topic))
     return xml_response(message_twiml(reply.text))
 
 

@@ -43,10 +43,11 @@ def parse_flyer_code(code: str | None) -> str | None:
     return code if FLYER_CODE.fullmatch(code) else None
 
 
-def find_flyer_code(text: str) -> str | None:
-    """Return the flyer code that ends a text such as "RIGHTS A7", or None."""
+def find_flyer_code(text: str, topic: str | None) -> str | None:
+    """Return the code of a flyer's prefilled text, exactly "<keyword> <code>" such as "RIGHTS A7"."""
+    # Only that exact shape counts, so a word like "B12" in someone's own message is never kept.
     words = text.split()
-    return parse_flyer_code(words[-1]) if len(words) >= 2 else None
+    return parse_flyer_code(words[1]) if len(words) == 2 and topic else None
 
 
 def today() -> dt.date:

@@ -1,0 +1,35 @@
+"""The app as a deployment installs it (`pip install .`, no source tree): it must find its words."""
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).parent.parent
+
+
+def test_an_installed_wheel_starts_and_answers(tmp_path):
+    # Heroku's buildpack installs requirements.txt (".") as a regular package: messages/,
+    # templates and static files must travel inside it and be found there.
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+                    "-w", str(tmp_path / "dist"), str(ROOT)], check=True, cwd=tmp_path)
+    wheel = next((tmp_path / "dist").glob("hotline-*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    for needed in ("hotline/messages/hotline.toml", "hotline/messages/topics/rights.toml",
+                   "hotline/messages/agreements.toml", "hotline/templates/base.html", "hotline/static/hotline.css"):
+        assert needed in names
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    script = (
+        "from hotline import create_app\n"
+        "app = create_app({'HOTLINE_ENV': 'development', 'DATABASE_URL': 'sqlite:///' + __import__('sys').argv[1]})\n"
+        "r = app.test_client().post('/sms', data={'Body': 'DERECHOS'})\n"
+        "print(r.status_code, r.get_data(as_text=True))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    result = subprocess.run([sys.executable, "-c", script, str(tmp_path / "h.db")], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, check=True)
+    assert result.stdout.startswith("200 ") and "Tiene derecho a guardar silencio" in result.stdout
+    assert str(site) in subprocess.run([sys.executable, "-c", "import hotline; print(hotline.__file__)"],
+                                       cwd=tmp_path, env=env, capture_output=True, text=True).stdout
