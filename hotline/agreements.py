@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 import zipfile
@@ -46,10 +47,15 @@ def county_name(value: object) -> str:
     return re.sub(r"\s+(county|parish|borough)$", "", clean_name(value), flags=re.IGNORECASE)
 
 
+@functools.cache
+def _state_codes() -> dict[str, str]:
+    states = [*us.states.STATES_AND_TERRITORIES, us.states.DC]
+    return {key: state.abbr for state in states for key in (state.abbr.lower(), state.name.lower())}
+
+
 def state_code(value: object) -> str | None:
-    """Turn 'WYOMING', 'Wyoming' or 'WY' into 'WY'."""
-    state = us.states.lookup(clean_name(value)) if clean_name(value) else None
-    return state.abbr if state else None
+    """Turn 'WYOMING', 'Wyoming' or 'WY' into 'WY'; only exact names (us.lookup guesses by sound)."""
+    return _state_codes().get(clean_name(value).lower())
 
 
 def date_from_filename(path: Path | str) -> dt.date | None:

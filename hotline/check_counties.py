@@ -19,7 +19,7 @@ LONG_LIST = AgreementList(AS_OF, tuple(
     Agreement("WY", "Sweetwater", "Sweetwater County Sheriff's Office", model, dt.date(2025, 12, 28), "County")
     for model in ("jail", "task_force", "warrant_service")))
 QUESTIONS = {"county_listed": ["sweetwater"], "county_not_listed": ["hot", "springs"],
-             "county_unknown": ["nowhere"], "statewide": ["list"]}
+             "county_unknown": ["nowhere", "county"], "statewide": ["list"]}
 
 
 def measure_county_answers(directory: Path | str | None,

@@ -35,6 +35,7 @@ class CountyWords:
     texts: Mapping[tuple[str, str], Mapping[str, object]]  # (channel "sms" or "voice", language) -> words
     ignore: frozenset[str]
     statewide: frozenset[str]
+    county: frozenset[str]  # the word "county" in each language
 
 
 def load_county_words(messages_dir: Path) -> CountyWords:
@@ -56,7 +57,8 @@ def load_county_words(messages_dir: Path) -> CountyWords:
     texts = {("sms", lang): data[lang] for lang in LANGUAGES}
     # The spoken answers replace some of the written words (dates, "287(g)") for the ear.
     texts |= {("voice", lang): {**data[lang], **data[lang].get("voice", {})} for lang in LANGUAGES}
-    return CountyWords(texts, frozenset().union(*words.values()), frozenset().union(*wide.values()))
+    county = frozenset(normalise(" ".join(w for words in data.get("county", {}).values() for w in words)).split())
+    return CountyWords(texts, frozenset().union(*words.values()), frozenset().union(*wide.values()), county)
 
 
 def state_name(code: str | None) -> str:
@@ -77,7 +79,10 @@ def answer_county_question(words: list[str], lang: str, agreements: AgreementLis
     texts = county_words.texts[channel, lang]
     asked = [w for w in words if w not in county_words.ignore]
     wants_state = any(w in county_words.statewide for w in words) and not asked
+    said_county = any(w in county_words.county for w in words)  # "Washington County" is no state
     place, state = _split_state(asked, home_state)
+    if said_county and not place:
+        place, state = asked, home_state
     if not place and not (wants_state or (asked and state)):
         return None
     values = {"list_date": format_date(agreements.as_of, texts),
@@ -85,6 +90,8 @@ def answer_county_question(words: list[str], lang: str, agreements: AgreementLis
     if not place:
         return _statewide(state or home_state, lang, agreements, texts, values, public_url)
     found = find_county(" ".join(place), state)
+    if not found and not said_county:
+        return None  # "is 287g mandatory?": a question about 287(g), not about a place
     if not found:
         example = sorted({a.county for a in agreements.rows if a.state == state and a.county} or {"Laramie"})[0]
         return fill(str(texts["county_unknown"]), {**values, **_state(state), "county": example})

@@ -97,7 +97,7 @@ def test_county_not_on_the_list_is_never_a_flat_no(rows, county_words, text, lan
     ("287g texas", None, "statewide_long", "https://hotline.example.org/en/287g/tx"),  # too long for SMS
     ("287g vermont", None, "statewide_none", "Vermont"),
     ("287G Laramie WY", None, "county_listed", "Laramie"),
-    ("287G Washington", "WY", "county_unknown", "Wyoming"),  # the state Washington is not asked for
+    ("287G Washington County", "WY", "county_unknown", "Wyoming"),  # the state Washington is not asked for
     ("287g franklin", None, "state_ask", "Franklin"),  # a county in many states
 ])
 def test_statewide_and_other_states(rows, county_words, text, state, template, expected):
@@ -164,3 +164,24 @@ def test_changes_are_counted_per_state(rows):
     assert summarise_changes(rows, fewer) == {"WY": (0, 3)}
     assert summarise_changes(fewer, rows) == {"WY": (3, 0)}
     assert summarise_changes(rows, rows) == {}
+
+
+@pytest.mark.parametrize(("text", "state", "template", "expected"), [
+    # County names that sound like states are never read as states (us.lookup guesses by sound).
+    ("287G Fremont", None, "state_ask", "Fremont"),
+    ("287G Owyhee", None, "county_listed", "Owyhee"),
+    ("287G condado de Fremont", "WY", "county_not_listed", "Fremont"),
+    # With the word "county", a name is a county even when a state has that name too.
+    ("287G Washington County", None, "state_ask", "Washington"),
+    ("287G Washington County UT", None, "county_listed", "Washington"),
+])
+def test_county_names_are_not_mistaken_for_states(rows, county_words, text, state, template, expected):
+    answer = ask(text, "es" if "condado" in text else "en", rows, county_words, state=state)
+    lang = "es" if "condado" in text else "en"
+    assert fixed_words(county_words.texts["sms", lang][template]) in answer and expected in answer
+
+
+@pytest.mark.parametrize("text", ["Is 287g mandatory?", "explain 287g please", "287g meaning", "287G MORE",
+                                  "¿Qué significa 287g?", "¿El 287g es obligatorio?"])
+def test_questions_about_287g_itself_get_the_topic_answer(rows, county_words, text):
+    assert ask(text, "en", rows, county_words, state="WY") is None
