@@ -13,16 +13,19 @@ def index() -> KeywordIndex:
 
 TOPIC_TABLE = [
     # text, topic, language (None: the text itself does not tell)
-    ("DETAINER", "detainer", "en"),
-    ("detainer", "detainer", "en"),
-    (" Detainer! ", "detainer", "en"),
-    ("detainers", "detainer", "en"),
-    ("detainr", "detainer", "en"),
-    ("detaner", "detainer", "en"),
-    ("detaimer", "detainer", "en"),
+    # "detainer" is used in Spanish too: the rest of the text (or the conversation) decides.
+    ("DETAINER", "detainer", None),
+    ("detainer", "detainer", None),
+    (" Detainer! ", "detainer", None),
+    ("detainers", "detainer", None),
+    ("detainr", "detainer", None),
+    ("detaner", "detainer", None),
+    ("detaimer", "detainer", None),
     ("what is a detainer?", "detainer", "en"),
     ("What's an ICE detainer", "detainer", "en"),
-    ("ice hold", "detainer", "en"),
+    ("ice hold", "detainer", None),
+    ("¿Qué es un detainer?", "detainer", "es"),
+    ("Mi esposo tiene un detainer", "detainer", "es"),
     ("DETENCION", "detainer", "es"),
     ("detención", "detainer", "es"),
     ("Detencion?", "detainer", "es"),

@@ -71,6 +71,12 @@ def test_more_walks_the_follow_ups_then_ends(twilio, replies):
     assert reply_text(twilio.sms("MORE")) == replies.texts["en"]["end_of_topic"]
 
 
+def test_detainer_in_a_spanish_conversation_stays_spanish(twilio, replies):
+    twilio.sms("DERECHOS")
+    assert reply_text(twilio.sms("¿y qué es un detainer?")) == replies.first["detainer", "es"]
+    assert reply_text(twilio.sms("DETAINER")) == replies.first["detainer", "es"]
+
+
 def test_mas_follows_the_spanish_topic(twilio, replies):
     twilio.sms("DERECHOS")
     assert reply_text(twilio.sms("más")) == replies.more["rights", "es"][0]
