@@ -8,6 +8,8 @@ from dataclasses import dataclass, replace
 from .content import Catalog, fill
 from .matcher import KeywordIndex, Match, normalise
 
+# Twilio's OptOutType (Advanced Opt-Out) -> our outcome; Twilio itself has replied.
+TWILIO_ANSWERS = {"STOP": "opted_out", "START": "opted_in", "HELP": "help"}
 COUNTY_TOPIC = "287g"  # its keyword followed by a place asks about that county's agreements
 CountyAnswerer = Callable[[list[str], str], str | None]  # (words after 287G, language) -> answer
 
@@ -97,8 +99,12 @@ def _more(state: State, lang: str | None, replies: Replies) -> tuple[Reply, Stat
 
 
 def converse(text: str, state: State, index: KeywordIndex, replies: Replies,
-             answer_county: CountyAnswerer | None = None) -> tuple[Reply, State]:
+             answer_county: CountyAnswerer | None = None, opt_out_type: str = "") -> tuple[Reply, State]:
     """Answer one incoming text given the conversation so far."""
+    if opt_out_type.upper() in TWILIO_ANSWERS:
+        # A Messaging Service with Advanced Opt-Out has already answered (in its languages);
+        # after STOP a reply would fail with error 21610.
+        return Reply(TWILIO_ANSWERS[opt_out_type.upper()], None, state.lang), state
     match = index.match(text)
     if answer_county and match.action == "topic" and match.topic == COUNTY_TOPIC:
         lang = match.lang or state.lang or replies.default_lang

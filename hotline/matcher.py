@@ -15,6 +15,7 @@ from .content import Catalog, ContentError
 # Twilio opts the number out itself on these whole-message words (and confirms);
 # a reply would fail with error 21610. https://www.twilio.com/docs/api/errors/21610
 TWILIO_OPT_OUT_WORDS = ("STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT")
+STOP_IN_A_SENTENCE = ("stop", "stopall", "unsubscribe", "optout")
 # Commands that may appear inside a short question ("what is a detainer?", "help me").
 FINDABLE = ("topic", "help", "more", "menu", "english", "spanish")
 LONGEST_QUESTION = 12  # words; longer texts are not searched for keywords
@@ -69,6 +70,10 @@ class KeywordIndex:
             self._add([key], Meaning("topic", topic_id), None, "hotline.toml:menu")
         self._add(TWILIO_OPT_OUT_WORDS, Meaning("stop"), None, "Twilio's opt-out words")
         self.singles = {w: m for w, m in self.meanings.items() if " " not in w and m.action in FINDABLE}
+        # "stop please" is no opt-out for Twilio (only the word alone is): say how to stop.
+        for word in STOP_IN_A_SENTENCE:
+            self.singles[word] = Meaning("optout_note")
+            self.languages[word][Meaning("optout_note")] = {"en"}
         self.typo_choices = [w for w in self.singles if len(w) >= TYPO_MIN_LENGTH]
         self.hints = {lang: frozenset(normalise(" ".join(words)).split())
                       for lang, words in catalog.language_hints.items()}

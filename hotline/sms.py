@@ -22,7 +22,8 @@ def incoming_sms():
     engine = get_engine()
     body = request.form.get("Body", "")
     state = State.from_cookie(session, engine.catalog.topics)
-    reply, new_state = converse(body, state, engine.index, engine.replies, answer_from_current_list)
+    reply, new_state = converse(body, state, engine.index, engine.replies, answer_from_current_list,
+                                request.form.get("OptOutType", ""))
     reply = limit_sender(request.form.get("From", ""), reply, state, engine.replies)
     if new_state != state and reply.outcome != "rate_limited":
         session.update(new_state.to_cookie())

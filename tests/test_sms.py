@@ -165,3 +165,20 @@ def test_oversized_body_gets_413(twilio):
 
 def test_get_is_not_allowed(client):
     assert client.get("/sms").status_code == 405
+
+
+@pytest.mark.parametrize(("body", "opt_out_type"), [("ALTO", "STOP"), ("PARAR", "STOP"), ("AYUDA", "HELP"),
+                                                    ("START", "START"), ("STOP", "STOP")])
+def test_advanced_opt_out_has_answered_already(twilio, body, opt_out_type):
+    # A Messaging Service with Advanced Opt-Out replies itself and tells us with OptOutType.
+    assert reply_text(twilio.sms(body, OptOutType=opt_out_type)) is None
+
+
+@pytest.mark.parametrize("body", ["stop please", "Stop texting me", "please unsubscribe me"])
+def test_stop_in_a_sentence_says_how_to_stop(twilio, replies, body):
+    assert reply_text(twilio.sms(body)) == replies.texts["en"]["optout_note"]
+
+
+@pytest.mark.parametrize("body", ["START", "unstop"])
+def test_opting_back_in_gets_the_menu(twilio, replies, body):
+    assert reply_text(twilio.sms(body)) == replies.bilingual_menu
