@@ -130,4 +130,5 @@ def answer_from_current_list(words: list[str], lang: str, channel: str = "sms") 
 
 def answer_spoken_county(speech: str, lang: str) -> str | None:
     """Answer a county name said on a call; None when no list is loaded or nothing was recognised."""
-    return answer_from_current_list(normalise(speech).split(), lang, channel="voice")
+    # The caller was asked for a county's name: read the words as one, as if "county" followed.
+    return answer_from_current_list([*normalise(speech).split(), "county"], lang, channel="voice")

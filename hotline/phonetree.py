@@ -75,6 +75,7 @@ class Tree:
     languages: Mapping[str, tuple[str, ...]]  # language -> phrases that choose it
     topics: Mapping[str, Mapping[str, tuple[str, ...]]]  # language -> topic id -> phrases
     after: Mapping[str, Mapping[str, tuple[str, ...]]]  # language -> action -> phrases
+    county: bool = True  # a 287(g) list is loaded, so callers can ask about a county
 
 
 def build_tree(catalog: Catalog, default_lang: str) -> Tree:
@@ -131,13 +132,13 @@ def write_call(call: Call, silent: bool = False) -> str:
     return "&".join(f"{name}={value}" for name, value in fields.items() if value)
 
 
-def prompt_lines(call: Call) -> tuple[Line, ...]:
+def prompt_lines(call: Call, county: bool = True) -> tuple[Line, ...]:
     """List what the menu of this step says, inside its <Gather>."""
     if call.step == "language":
         return tuple((lang, "choose_language") for lang in LANGUAGES)
     if call.step == "county":
         return ((call.lang, "county_ask"),)
-    if call.step == "after" and call.topic == COUNTY_TOPIC:
+    if call.step == "after" and call.topic == COUNTY_TOPIC and county:
         return ((call.lang, "after_topic"), (call.lang, "county_offer"))
     return ((call.lang, "topic_menu" if call.step == "menu" else "after_topic"),)
 
@@ -204,7 +205,7 @@ def _choose_after(call: Call, heard: Heard, tree: Tree) -> Turn | None:
         return Turn((), Call("menu", call.lang, sent=call.sent), "menu", call.lang)
     if action == "end":
         return Turn(_goodbye((call.lang,)), None, "ended", call.lang, call.topic)
-    if action == "county" and call.topic == COUNTY_TOPIC:
+    if action == "county" and call.topic == COUNTY_TOPIC and tree.county:
         return Turn((), Call("county", call.lang, call.topic, 0, call.sent), "menu", call.lang, call.topic)
     if action == "text" and call.topic in call.sent:
         return report_text(call, "already_sent")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 
 from flask import Blueprint, current_app, request
 from flask.blueprints import BlueprintSetupState
@@ -12,7 +13,7 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from . import outbound, phonetree, stats
 from .agreements import state_code
-from .agreements_store import answer_spoken_county
+from .agreements_store import answer_spoken_county, current_list
 from .content import Catalog, ContentError, fill, placeholder_values
 from .counties import counties_by_state
 from .settings import LANGUAGES, SettingsError
@@ -70,7 +71,7 @@ class Script:
                       for step in phonetree.STEPS for lang in either}
         self.render = functools.lru_cache(maxsize=4096)(self._render)
 
-    def _render(self, turn: phonetree.Turn, base: str) -> str:
+    def _render(self, turn: phonetree.Turn, base: str, county: bool = True) -> str:
         response = VoiceResponse()
         self._say(response, turn.say)
         if turn.spoken:
@@ -85,7 +86,7 @@ class Script:
             action=f"{base}/voice/step?{phonetree.write_call(turn.next)}", method="POST",
             input="dtmf speech", num_digits=1, finish_on_key="", timeout=GATHER_TIMEOUT_SECONDS,
             speech_timeout="auto", language=language, hints=self.hints[turn.next.step, turn.next.lang])
-        self._say(gather, phonetree.prompt_lines(turn.next))
+        self._say(gather, phonetree.prompt_lines(turn.next, county))
         # Twilio falls through to here when the caller says nothing: re-prompt, don't hang up.
         response.redirect(f"{base}/voice/step?{phonetree.write_call(turn.next, silent=True)}",
                           method="POST")
@@ -157,14 +158,16 @@ def incoming_call():
 def call_step():
     """Move a call one step on from what the caller pressed or said; the state is in the URL."""
     script = current_app.extensions["voice_script"]
-    call = phonetree.read_call(request.args, script.tree)
+    county = current_list() is not None  # offer "say a county" only with a list to answer from
+    tree = replace(script.tree, county=county)
+    call = phonetree.read_call(request.args, tree)
     heard = phonetree.Heard(request.form.get("Digits", ""), request.form.get("SpeechResult", ""),
                             silent=request.args.get("x") == "1")
-    turn = phonetree.next_turn(call, heard, script.tree)
+    turn = phonetree.next_turn(call, heard, tree)
     if turn.send:  # only ever to the number Twilio says is calling
         result = outbound.text_topic(request.form.get("From", ""), call.topic, call.lang)
         turn = phonetree.report_text(call, result)
     if turn.lookup:
         turn = phonetree.report_county(call, answer_spoken_county(heard.speech, call.lang))
     stats.record("voice", turn.topic, turn.lang, turn.outcome)
-    return xml_response(script.render(turn, _base_url()))
+    return xml_response(script.render(turn, _base_url(), county))

@@ -120,8 +120,14 @@ def walk(twilio, app) -> list[tuple[dict, str, ET.Element]]:
 def walk_app(tmp_path_factory):
     """One app for the whole walk, with a fake Twilio, so the walk runs once per module."""
     db = tmp_path_factory.mktemp("walk") / "hotline.db"
-    app = create_app({**TEST_SETTINGS, "DATABASE_URL": f"sqlite:///{db}"})
+    app = create_app({**TEST_SETTINGS, "DATABASE_URL": f"sqlite:///{db}", "HOTLINE_STATE": "WY"})
     app.extensions["twilio_http"] = FakeTwilioHttp()
+    with app.app_context():  # with ICE's list loaded, the walk reaches "say a county" too
+        from hotline.agreements import read_spreadsheet
+        from hotline.agreements_store import store_list
+        from tests.test_agreements import AS_OF, SAMPLE
+
+        store_list("participating", AS_OF, SAMPLE.name, read_spreadsheet(SAMPLE))
     return app
 
 

@@ -84,17 +84,32 @@ def test_a_county_not_on_the_list_is_never_a_flat_no(app):
     assert "Teton County, Wyoming, is not on ICE's two eighty-seven g list dated July 18, 2025" in caller.heard()
 
 
-def test_without_a_loaded_list_the_caller_hears_so(app):
+def test_without_a_loaded_list_the_county_question_is_not_offered(app):
+    caller = Caller(app)
+    caller.post("/voice")
+    caller.answer(Digits="1")
+    caller.answer(Digits="2")  # the 287(g) topic
+    with app.app_context():
+        voice = get_engine().catalog.voice["en"]
+    assert voice["county_offer"] not in caller.heard()
+    caller.answer(Digits="3")
+    assert voice["wrong_key"] in caller.heard()
+    assert urlsplit(caller.root.find("Gather").get("action")).query.startswith("s=after")
+
+
+def test_a_county_the_list_cannot_answer_is_said_so(app, monkeypatch):
+    load_sample(app)
+    monkeypatch.setattr("hotline.voice.answer_spoken_county", lambda speech, lang: None)
     caller = Caller(app)
     reach_county_question(caller, "1")
-    caller.answer(SpeechResult="Laramie")
+    caller.answer(SpeechResult="mumble")
     with app.app_context():
-        unavailable = get_engine().catalog.voice["en"]["county_unavailable"]
-    assert unavailable in caller.heard()
+        assert get_engine().catalog.voice["en"]["county_unavailable"] in caller.heard()
     assert caller.root.find("Gather") is not None
 
 
 def test_the_county_question_hints_the_states_counties(app):
+    load_sample(app)
     caller = Caller(app)
     reach_county_question(caller, "1")
     hints = caller.root.find("Gather").get("hints")
@@ -102,6 +117,7 @@ def test_the_county_question_hints_the_states_counties(app):
 
 
 def test_keys_still_work_at_the_county_question(app):
+    load_sample(app)
     caller = Caller(app)
     reach_county_question(caller, "1")
     caller.answer(Digits="0")
@@ -118,3 +134,11 @@ def test_only_the_287g_topic_offers_the_county_question(app):
     assert offer not in caller.heard()
     caller.answer(Digits="3")
     assert urlsplit(caller.root.find("Gather").get("action")).query.startswith("s=after")  # a wrong key here
+
+
+def test_an_unknown_county_name_is_said_so(app):
+    load_sample(app)
+    caller = Caller(app)
+    reach_county_question(caller, "2")
+    caller.answer(SpeechResult="purple elephant")
+    assert "no encontré ese condado en Wyoming" in caller.heard()
