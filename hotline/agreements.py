@@ -22,6 +22,11 @@ MODELS = {"jail enforcement model": "jail", "task force model": "task_force",
 NO_COUNTY = {"", "#N/A", "N/A", "NA", "NONE", "STATEWIDE"}
 
 
+def is_statewide(agreement: Agreement) -> bool:
+    """Tell a state agency (no county: it acts statewide) from a city agency ICE gave no county."""
+    return not agreement.county and agreement.agency_type.lower().startswith("state")
+
+
 class AgreementsError(ValueError):
     """The spreadsheet is not ICE's 287(g) list in the expected format."""
 

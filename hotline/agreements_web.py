@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort
 
-from .agreements import state_code
+from .agreements import is_statewide, state_code
 from .agreements_store import current_list
 from .content import fill
 from .county_answers import format_date, state_name
@@ -32,7 +32,7 @@ def show_state_agreements(lang: str, state: str) -> Response:
         if loaded else []
     values = {"state_name": state_name(code), "list_date": format_date(loaded.as_of, texts) if loaded else ""}
     page = {key: fill(str(text), values) for key, text in words.items()}
-    table = [(a.county or words["statewide"], a.agency, texts["models"][a.model],
+    table = [(a.county or words["statewide" if is_statewide(a) else "no_county"], a.agency, texts["models"][a.model],
               format_date(a.signed, texts) if a.signed else "") for a in rows]
     others = [other for other in LANGUAGES if other != lang]
     return render_page("agreements.html", lang, page=page, table=table, loaded=loaded is not None,

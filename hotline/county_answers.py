@@ -9,14 +9,14 @@ from pathlib import Path
 
 import us
 
-from .agreements import Agreement, state_code
+from .agreements import Agreement, is_statewide, state_code
 from .content import ContentError, fill, read_toml
 from .counties import find_county
 from .matcher import normalise
 from .settings import LANGUAGES
 
 TEXTS = ("county_listed", "county_not_listed", "county_unknown", "state_ask", "statewide", "statewide_none",
-         "statewide_long", "stale", "agency_line", "signed", "date", "statewide_agency")
+         "statewide_long", "stale", "agency_line", "signed", "date", "statewide_agency", "no_county_agency")
 STATEWIDE_SUMMARY_MAX = 200  # characters of county names before pointing to the web page instead
 
 
@@ -131,8 +131,10 @@ def _statewide(state: str | None, lang: str, agreements: AgreementList, texts: M
         return None
     rows = [a for a in agreements.rows if a.state == state]
     names = sorted({a.county for a in rows if a.county})
-    if any(not a.county for a in rows):
+    if any(is_statewide(a) for a in rows):
         names.append(str(texts["statewide_agency"]))
+    if any(not a.county and not is_statewide(a) for a in rows):
+        names.append(str(texts["no_county_agency"]))
     counties = ", ".join(names)
     values |= {**_state(state), "count": str(len(rows)), "counties": counties,
                "web_page": f"{public_url.rstrip('/')}/{lang}/287g/{state.lower()}" if public_url else ""}

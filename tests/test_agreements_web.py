@@ -76,3 +76,13 @@ def test_state_page_in_chromium_is_local_accessible_and_reflows(server, path):
         assert violations == [] and errors == []
         page.evaluate("document.documentElement.style.fontSize = '200%'")
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_city_agencies_without_a_county_are_not_called_statewide(app, client):
+    load_sample(app)
+    page = client.get("/en/287g/az").get_data(as_text=True)
+    row = next(line for line in page.splitlines() if "Mesa Police Department" in line)
+    web = words(app, "en")["web"]
+    assert web["no_county"] in row and web["statewide"] not in row
+    state_row = next(line for line in page.splitlines() if "Arizona Department of Corrections" in line)
+    assert web["statewide"] in state_row
