@@ -130,7 +130,8 @@ def score_topics(catalog: Catalog, report: Report) -> None:
     """Score each topic's SMS texts as one read, and its voice and web texts, against the targets."""
     for topic in catalog.topics.values():
         for lang, text in topic.texts.items():
-            rows = [r for r in report.rows if r.topic == topic.id and r.lang == lang]
+            # A whole read is the SMS answer and its follow-ups; "text me this" is measured on its own.
+            rows = [r for r in report.rows if r.topic == topic.id and r.lang == lang and r.message != rules.TEXT_ME]
             for row, template in zip(rows, (text.sms, *text.more), strict=True):
                 row.scores = score_text(template, lang)
             where = f"{topic.file}:{lang}.sms+more"

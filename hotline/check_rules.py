@@ -51,11 +51,17 @@ def check_content(catalog: Catalog, values: Mapping[str, str], max_age_days: int
             + check_freshness(catalog, max_age_days, today))
 
 
+TEXT_ME = "sms (text me)"  # a topic's answer as "text me this" sends it during a call
+
+
 def list_sms(catalog: Catalog) -> Iterator[tuple[str, str, str, str, str]]:
     """Yield (lang, topic, message, file:key, template) for every SMS the hotline can send."""
     for topic in catalog.topics.values():
         for lang, text in topic.texts.items():
-            yield lang, topic.id, "sms", f"{topic.file}:{lang}.sms", text.sms
+            first = text.sms.rstrip("\n")  # as sent: the answer, then how to go on
+            yield lang, topic.id, "sms", f"{topic.file}:{lang}.sms", f"{first}\n{catalog.texts[lang]['more_prompt']}"
+            yield (lang, topic.id, TEXT_ME, f"{topic.file}:{lang}.sms",
+                   f"{first}\n{catalog.texts[lang]['text_me_end']}")
             for i, more in enumerate(text.more):
                 yield lang, topic.id, f"more[{i}]", f"{topic.file}:{lang}.more[{i}]", more
     for lang, texts in catalog.texts.items():

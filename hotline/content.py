@@ -15,7 +15,7 @@ from .settings import LANGUAGES
 PLACEHOLDERS = {"org": "HOTLINE_ORG_NAME", "number": "HOTLINE_NUMBER", "referral": "HOTLINE_REFERRAL"}
 TOPIC_TEXTS = ("title", "sms", "more", "voice", "web")
 HOTLINE_TEXTS = ("menu", "help", "not_understood", "language_set", "end_of_topic", "optout_note",
-                 "rate_limited")
+                 "rate_limited", "more_prompt", "text_me_end")
 
 
 class ContentError(ValueError):

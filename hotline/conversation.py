@@ -51,8 +51,11 @@ class Replies:
         self.texts = {lang: {name: fill(text, values) for name, text in texts.items()}
                       for lang, texts in catalog.texts.items()}
         self.bilingual_menu = fill(catalog.bilingual_menu, values)
-        self.first = {(t.id, lang): fill(text.sms, values)
+        self.first = {(t.id, lang): fill(text.sms, values) + "\n" + self.texts[lang]["more_prompt"]
                       for t in catalog.topics.values() for lang, text in t.texts.items()}
+        # Sent during a call ("text me this"): no conversation cookie yet, so no "Reply MORE".
+        self.text_me = {(t.id, lang): fill(text.sms, values) + "\n" + self.texts[lang]["text_me_end"]
+                        for t in catalog.topics.values() for lang, text in t.texts.items()}
         self.more = {(t.id, lang): tuple(fill(m, values) for m in text.more)
                      for t in catalog.topics.values() for lang, text in t.texts.items()}
 

@@ -73,7 +73,7 @@ def text_topic(caller: str, topic: str, lang: str) -> str:
     if refused:
         return refused
     try:
-        client.messages.create(to=caller, body=get_engine().replies.first[topic, lang], **sender,
+        client.messages.create(to=caller, body=get_engine().replies.text_me[topic, lang], **sender,
                                **outbound_status_callback())  # zero-retention mode deletes it
     except TwilioRestException as error:  # its message holds the request: log the code only
         log.warning("Text me this: Twilio refused the text, error %s", error.code)

@@ -50,8 +50,11 @@ def next_path(root: ET.Element) -> str:
 
 
 def sms_answer(app, topic: str, lang: str) -> str:
+    """The topic's answer as "text me this" sends it: no "Reply MORE", since no conversation exists yet."""
     with app.app_context():
-        return get_engine().replies.first[topic, lang]
+        replies = get_engine().replies
+        assert replies.text_me[topic, lang] != replies.first[topic, lang]
+        return replies.text_me[topic, lang]
 
 
 @pytest.fixture(autouse=True)
