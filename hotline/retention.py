@@ -42,6 +42,7 @@ FINAL_CALL_STATUSES = frozenset({"completed", "busy", "failed", "no-answer", "ca
 NOT_COMPLETE = 20009  # https://www.twilio.com/docs/api/errors/20009 (too soon to delete: wait and retry)
 MESSAGE_SID = re.compile(r"(SM|MM)[0-9a-fA-F]{32}")
 CALL_SID = re.compile(r"CA[0-9a-fA-F]{32}")
+FINAL_STATUSES = {"message": (FINAL_MESSAGE_STATUSES, MESSAGE_SID), "call": (FINAL_CALL_STATUSES, CALL_SID)}
 
 
 def init_app(app: Flask) -> None:
@@ -61,19 +62,22 @@ def init_app(app: Flask) -> None:
 @require_twilio_signature
 def message_status():
     """Delete a finished reply from Twilio."""
-    deleter, sid = current_app.extensions["retention"], request.form.get("MessageSid", "")
-    if deleter and request.form.get("MessageStatus") in FINAL_MESSAGE_STATUSES and MESSAGE_SID.fullmatch(sid):
-        deleter.schedule("message", sid)
-    return Response(status=204)
+    return delete_when_final("message", "MessageSid", "MessageStatus")
 
 
 @bp.post(CALL_STATUS_PATH)
 @require_twilio_signature
 def call_status():
     """Delete a finished call from Twilio (the number's status callback, set by `twilio setup`)."""
-    deleter, sid = current_app.extensions["retention"], request.form.get("CallSid", "")
-    if deleter and request.form.get("CallStatus") in FINAL_CALL_STATUSES and CALL_SID.fullmatch(sid):
-        deleter.schedule("call", sid)
+    return delete_when_final("call", "CallSid", "CallStatus")
+
+
+def delete_when_final(kind: str, sid_field: str, status_field: str) -> Response:
+    """Schedule the record a status callback names for deletion, once its status is final."""
+    final, pattern = FINAL_STATUSES[kind]
+    deleter, sid = current_app.extensions["retention"], request.form.get(sid_field, "")
+    if deleter and request.form.get(status_field) in final and pattern.fullmatch(sid):
+        deleter.schedule(kind, sid)
     return Response(status=204)
 
 
