@@ -32,6 +32,12 @@ def counties_by_state() -> dict[str, dict[str, str]]:
     return dict(table)
 
 
+@functools.cache
+def typo_choices(state: str) -> list[str]:
+    """List a state's county names long enough to forgive a typo in, built once per state."""
+    return [name for name in counties_by_state().get(state, {}) if len(name) >= TYPO_MIN_LENGTH]
+
+
 def find_county(words: str, state: str | None) -> list[tuple[str, str]]:
     """Return (state, county) pairs the words could name, best first; [] if none."""
     key = normalise(words)
@@ -44,7 +50,6 @@ def find_county(words: str, state: str | None) -> list[tuple[str, str]]:
     close = []
     for s in states:
         names = counties_by_state().get(s, {})
-        choices = [n for n in names if len(n) >= TYPO_MIN_LENGTH]
-        for choice, _, _ in process.extract(key, choices, scorer=OSA.distance, score_cutoff=1, limit=None):
+        for choice, _, _ in process.extract(key, typo_choices(s), scorer=OSA.distance, score_cutoff=1, limit=None):
             close.append((s, names[choice]))
     return close

@@ -96,7 +96,6 @@ SETTINGS: tuple[Setting, ...] = (
             "true: request logs show the caller's number masked (+1******1234); for debugging only, turn off after"),
 )
 
-KNOWN = {setting.name: setting for setting in SETTINGS}
 LANGUAGES = ("en", "es")
 
 
