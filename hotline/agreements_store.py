@@ -117,7 +117,8 @@ def today() -> dt.date:
     return dt.date.today()
 
 
-def answer_from_current_list(words: list[str], lang: str, channel: str = "sms") -> str | None:
+def answer_from_current_list(words: list[str], lang: str, channel: str = "sms",
+                             names_a_county: bool = False) -> str | None:
     """Answer "287G <place>" from the current list; None (the usual 287G answer) if none is loaded."""
     loaded = current_list()
     if loaded is None:
@@ -125,10 +126,9 @@ def answer_from_current_list(words: list[str], lang: str, channel: str = "sms") 
     config = current_app.config
     return answer_county_question(words, lang, loaded, get_engine().county_words, state_code(config["HOTLINE_STATE"]),
                                   today(), int(config["HOTLINE_AGREEMENTS_MAX_AGE_DAYS"]),
-                                  config["HOTLINE_PUBLIC_URL"], channel)
+                                  config["HOTLINE_PUBLIC_URL"], channel, names_a_county)
 
 
 def answer_spoken_county(speech: str, lang: str) -> str | None:
     """Answer a county name said on a call; None when no list is loaded or nothing was recognised."""
-    # The caller was asked for a county's name: read the words as one, as if "county" followed.
-    return answer_from_current_list([*normalise(speech).split(), "county"], lang, channel="voice")
+    return answer_from_current_list(normalise(speech).split(), lang, channel="voice", names_a_county=True)

@@ -11,7 +11,7 @@ import us
 
 from .agreements import Agreement, is_statewide, state_code
 from .content import ContentError, fill, read_toml
-from .counties import find_county
+from .counties import counties_by_state, find_county
 from .matcher import normalise
 from .settings import LANGUAGES
 
@@ -74,12 +74,13 @@ def format_date(day: dt.date, texts: Mapping[str, object]) -> str:
 
 def answer_county_question(words: list[str], lang: str, agreements: AgreementList, county_words: CountyWords,
                            home_state: str | None, today: dt.date, max_age_days: int,
-                           public_url: str, channel: str = "sms") -> str | None:
-    """Answer the words after 287G, or None when they ask nothing about a place."""
+                           public_url: str, channel: str = "sms", names_a_county: bool = False) -> str | None:
+    """Answer the words after 287G (or a county's name, when asked for one), or None if no place is asked."""
     texts = county_words.texts[channel, lang]
     asked = [w for w in words if w not in county_words.ignore]
     wants_state = any(w in county_words.statewide for w in words) and not asked
-    said_county = any(w in county_words.county for w in words)  # "Washington County" is no state
+    # "Washington County" is no state, and neither is a name said when asked for a county.
+    said_county = names_a_county or any(w in county_words.county for w in words)
     place, state = _split_state(asked, home_state)
     if said_county and not place:
         place, state = asked, home_state
@@ -93,14 +94,19 @@ def answer_county_question(words: list[str], lang: str, agreements: AgreementLis
     if not found and not said_county:
         return None  # "is 287g mandatory?": a question about 287(g), not about a place
     if not found:
-        example = sorted({a.county for a in agreements.rows if a.state == state and a.county} or {"Laramie"})[0]
-        return fill(str(texts["county_unknown"]), {**values, **_state(state), "county": example})
+        return fill(str(texts["county_unknown"]), {**values, **_state(state), "county": _example(agreements, state)})
     if len({s for s, _ in found}) > 1:
         return fill(str(texts["state_ask"]), {**values, **_state(found[0][0]), "county": found[0][1]})
     state, county = found[0]
     rows = [a for a in agreements.rows if a.state == state and normalise(a.county) == normalise(county)]
     values |= {"county": county, **_state(state), "agencies": _agencies(rows, texts)}
     return fill(str(texts["county_listed" if rows else "county_not_listed"]), values)
+
+
+def _example(agreements: AgreementList, state: str | None) -> str:
+    """Name a county to show how to ask: one on the list (in the state), else one of the state's."""
+    names = sorted({a.county for a in agreements.rows if a.county and state in (None, a.state)})
+    return (names or sorted(counties_by_state().get(state or "", {}).values()) or [""])[0]
 
 
 def _state(code: str | None) -> dict[str, str]:
