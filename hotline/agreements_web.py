@@ -10,7 +10,7 @@ from .content import fill
 from .county_answers import format_date, state_name
 from .engine import get_engine
 from .settings import LANGUAGES
-from .web import add_security_headers, render_page
+from .web import add_security_headers, language_switch, render_page
 
 # ICE's own page, where its lists are published (a link target, not words).
 ICE_287G_PAGE = "https://www.ice.gov/identify-and-arrest/287g"
@@ -34,6 +34,6 @@ def show_state_agreements(lang: str, state: str) -> Response:
     page = {key: fill(str(text), values) for key, text in words.items()}
     table = [(a.county or words["statewide" if is_statewide(a) else "no_county"], a.agency, texts["models"][a.model],
               format_date(a.signed, texts) if a.signed else "") for a in rows]
-    others = [other for other in LANGUAGES if other != lang]
     return render_page("agreements.html", lang, page=page, table=table, loaded=loaded is not None,
-                       ice_page=ICE_287G_PAGE, state=code.lower(), others=others)
+                       ice_page=ICE_287G_PAGE,
+                       switch=language_switch(lang, "agreements_web.show_state_agreements", state=code.lower()))

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-from flask import Blueprint, Flask, Response, abort, current_app, render_template, request
+from flask import Blueprint, Flask, Response, abort, current_app, render_template, request, url_for
 from markupsafe import Markup, escape
 
 from . import content, qr, stats
@@ -129,6 +129,11 @@ def render_page(template: str, lang: str, **context: object) -> Response:
     return response
 
 
+def language_switch(lang: str, endpoint: str, **values: str) -> list[tuple[str, str]]:
+    """Link the same page in the other languages: (language, address) pairs for base.html."""
+    return [(other, url_for(endpoint, lang=other, **values)) for other in LANGUAGES if other != lang]
+
+
 @bp.app_template_filter("keep_number")
 def keep_number_together(text: str) -> Markup:
     """Keep the hotline's number on one line, wherever the text around it wraps."""
@@ -165,9 +170,9 @@ def show_topic(lang: str, topic_id: str) -> Response:
     topic = get_site().find_topic(lang, topic_id)
     if topic is None:
         abort(404)
-    others = [code for code in LANGUAGES if code != lang]
     stats.record("web", topic.id, lang, "answered")  # a counter only: no address, no cookie
-    return render_page("topic.html", lang, topic=topic, others=others)
+    return render_page("topic.html", lang, topic=topic,
+                       switch=language_switch(lang, "web.show_topic", topic_id=topic.id))
 
 
 @bp.get(f"/qr/<any({', '.join(qr.KINDS)}):kind>/<any({', '.join(LANGUAGES)}):lang>/<topic_id>.svg")
