@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import string
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -173,6 +173,26 @@ def _check_placeholders(catalog: Catalog) -> None:
                                    f"use one of {', '.join('{' + p + '}' for p in PLACEHOLDERS)}")
         if len({frozenset(f) for f in found.values()}) > 1:
             raise ContentError(f"{where.format(lang='*')}: placeholders differ between languages: {found}")
+
+
+def check_languages_match(file: str, sections: Mapping[str, Mapping[str, object]], allowed: Set[str]) -> None:
+    """Raise ContentError unless each language has the same texts with the same, known placeholders."""
+    reference = sections[LANGUAGES[0]]
+    for lang in LANGUAGES:
+        unmatched = sorted(reference.keys() ^ sections[lang].keys())
+        if unmatched:
+            raise ContentError(f"{file}:{lang}.{unmatched[0]} is in one language but not the other")
+        for key, text in sections[lang].items():
+            if not isinstance(text, str):
+                continue
+            try:
+                found, expected = placeholders_in(text), placeholders_in(str(reference[key]))
+            except ValueError as error:
+                raise ContentError(f"{file}:{lang}.{key}: bad braces ({error})") from None
+            if found - allowed:
+                raise ContentError(f"{file}:{lang}.{key}: unknown placeholder {{{sorted(found - allowed)[0]}}}")
+            if found != expected:
+                raise ContentError(f"{file}:*.{key}: placeholders differ between languages")
 
 
 def fill(template: str, values: Mapping[str, str]) -> str:

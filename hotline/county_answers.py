@@ -10,13 +10,16 @@ from pathlib import Path
 import us
 
 from .agreements import Agreement, is_statewide, state_code
-from .content import ContentError, fill, read_toml
+from .content import ContentError, check_languages_match, fill, read_toml
 from .counties import counties_by_state, find_county
 from .matcher import normalise
 from .settings import LANGUAGES
 
 TEXTS = ("county_listed", "county_not_listed", "county_unknown", "state_ask", "statewide", "statewide_none",
          "statewide_long", "stale", "agency_line", "signed", "date", "statewide_agency", "no_county_agency")
+# What the answers may say, filled from the loaded list (and the date's parts).
+ANSWER_PLACEHOLDERS = frozenset({"county", "state", "state_name", "list_date", "agencies", "count", "counties",
+                                 "web_page", "stale", "agency", "models", "model", "date", "month", "day", "year"})
 STATEWIDE_SUMMARY_MAX = 200  # characters of county names before pointing to the web page instead
 
 
@@ -51,9 +54,9 @@ def load_county_words(messages_dir: Path) -> CountyWords:
                 raise ContentError(f"agreements.toml:{where}: needs 12 months and the three models")
     words = {lang: frozenset(normalise(" ".join(w)).split()) for lang, w in data.get("ignore", {}).items()}
     wide = {lang: frozenset(normalise(" ".join(w)).split()) for lang, w in data.get("statewide", {}).items()}
-    web_keys = [set(data[lang]["web"]) for lang in LANGUAGES]
-    if web_keys[0] != web_keys[1]:
-        raise ContentError(f"agreements.toml:web: keys differ between languages: {sorted(web_keys[0] ^ web_keys[1])}")
+    for part in ("", "web", "voice"):
+        sections = {lang: data[lang].get(part, {}) if part else data[lang] for lang in LANGUAGES}
+        check_languages_match(f"agreements.toml{'.' if part else ''}{part}", sections, ANSWER_PLACEHOLDERS)
     texts = {("sms", lang): data[lang] for lang in LANGUAGES}
     # The spoken answers replace some of the written words (dates, "287(g)") for the ear.
     texts |= {("voice", lang): {**data[lang], **data[lang].get("voice", {})} for lang in LANGUAGES}

@@ -11,7 +11,7 @@ from flask import Blueprint, Flask, Response, abort, current_app, render_templat
 from markupsafe import Markup, escape
 
 from . import content, qr, stats
-from .content import Catalog, ContentError, fill, placeholders_in
+from .content import Catalog, fill
 from .settings import LANGUAGES
 
 WORD_PLACEHOLDERS = {"org", "number", "referral", "url", "keyword"}
@@ -67,18 +67,7 @@ def load_words(directory: Path) -> dict[str, dict[str, str]]:
     """Read messages/web.toml; raise ContentError unless both languages match."""
     data = content.read_toml(directory / "web.toml")  # the catalog's own checks
     words = {lang: content.require_texts(data, lang, (), "web.toml") for lang in LANGUAGES}
-    reference = LANGUAGES[0]
-    for lang in LANGUAGES:
-        unmatched = sorted(words[reference].keys() ^ words[lang].keys())
-        if unmatched:
-            raise ContentError(f"web.toml:{lang}.{unmatched[0]} is in one language but not the other")
-        for key, text in words[lang].items():
-            found = placeholders_in(text)
-            if found - WORD_PLACEHOLDERS:
-                raise ContentError(f"web.toml:{lang}.{key}: unknown placeholder "
-                                   f"{{{sorted(found - WORD_PLACEHOLDERS)[0]}}}")
-            if found != placeholders_in(words[reference][key]):
-                raise ContentError(f"web.toml:*.{key}: placeholders differ between languages")
+    content.check_languages_match("web.toml", words, WORD_PLACEHOLDERS)
     return words
 
 

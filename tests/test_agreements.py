@@ -185,3 +185,23 @@ def test_county_names_are_not_mistaken_for_states(rows, county_words, text, stat
                                   "¿Qué significa 287g?", "¿El 287g es obligatorio?"])
 def test_questions_about_287g_itself_get_the_topic_answer(rows, county_words, text):
     assert ask(text, "en", rows, county_words, state="WY") is None
+
+
+@pytest.mark.parametrize(("old", "new", "error"), [
+    ("La lista cambia. No es asesoría legal.", "La lista cambia el {fecha}.", "unknown placeholder {fecha}"),
+    ('title = "Acuerdos 287(g) en {state_name}"', 'title = "Acuerdos 287(g)"', "placeholders differ"),
+    ('ice_link = "Página 287(g) de ICE"', "", "in one language but not the other"),
+])
+def test_agreements_words_must_match_in_both_languages(tmp_path, old, new, error):
+    import shutil
+
+    from hotline.content import ContentError
+
+    copy = tmp_path / "messages"
+    shutil.copytree(default_messages_dir(), copy)
+    path = copy / "agreements.toml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(ContentError, match=error):
+        load_county_words(copy)
