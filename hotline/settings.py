@@ -75,6 +75,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Where counters live; empty means a SQLite file in instance/; postgres://... uses PostgreSQL"),
     Setting("HOTLINE_SMS_LIMIT", "20", "Texts one sender may send per window before the hotline stops answering"),
     Setting("HOTLINE_SMS_LIMIT_WINDOW_SECONDS", "600", "Length of that window in seconds (600 = 10 minutes)"),
+    Setting("HOTLINE_STATS_FLUSH_SECONDS", "2",
+            "Each worker writes its counters at most this often (0 = at every count, as the tests do)"),
     Setting("HOTLINE_SMALL_COUNT_THRESHOLD", "5",
             "Counts below this number show as '<N' on the dashboard and in exports, so no one stands out"),
     Setting("HOTLINE_ADMIN_PASSWORD", "",
@@ -126,6 +128,8 @@ def check_settings(config: Mapping[str, object]) -> None:
         problems.append("HOTLINE_STATE must be a US state code such as WY")
     if not str(config.get("HOTLINE_AGREEMENTS_MAX_AGE_DAYS", "60")).isdigit():
         problems.append("HOTLINE_AGREEMENTS_MAX_AGE_DAYS must be a whole number of days")
+    if not str(config.get("HOTLINE_STATS_FLUSH_SECONDS", "2")).isdigit():
+        problems.append("HOTLINE_STATS_FLUSH_SECONDS must be a whole number of seconds")
     if not str(config["HOTLINE_MAX_BODY_BYTES"]).isdigit():
         problems.append("HOTLINE_MAX_BODY_BYTES must be a whole number of bytes")
     if not is_development(config):

@@ -31,9 +31,8 @@ OUTCOME = re.compile(r"[a-z_]{1,32}")
 NONE = "(none)"
 COUNTED = ("day", "channel", "topic", "lang", "outcome", "flyer_code")  # a counter's key columns
 # Each worker adds up its counts in memory and writes them in one transaction with the first
-# count after this many seconds, before a report and at exit: a write per text was the biggest
-# cost under load (docs/benchmarks.md). A worker killed outright loses its unwritten counts.
-FLUSH_INTERVAL_S = 2.0
+# count after HOTLINE_STATS_FLUSH_SECONDS, before a report and at exit: a write per text was the
+# biggest cost under load (docs/benchmarks.md). A worker killed outright loses its unwritten counts.
 ADD_STATEMENTS: dict[str, Executable] = {}  # database kind -> the adding upsert
 
 
@@ -68,8 +67,7 @@ def record(channel: str, topic: str | None, lang: str | None, outcome: str, flye
     pending = get_pending()
     with pending.lock:
         pending.counts[tuple(values[c] for c in COUNTED)] += 1
-        # Tests read the table right after counting; a server writes every few seconds.
-        due = current_app.testing or time.monotonic() - pending.flushed_at >= FLUSH_INTERVAL_S
+        due = time.monotonic() - pending.flushed_at >= float(current_app.config["HOTLINE_STATS_FLUSH_SECONDS"])
     if due:
         flush_counts()
 

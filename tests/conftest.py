@@ -22,6 +22,7 @@ TEST_SETTINGS = {
     "HOTLINE_NUMBER": HOTLINE_NUMBER,
     "HOTLINE_ORG_NAME": "Example Rights Project",
     "HOTLINE_REFERRAL": "Example Legal Aid, (307) 555-0199",
+    "HOTLINE_STATS_FLUSH_SECONDS": "0",  # tests read the counters right after counting
 }
 
 

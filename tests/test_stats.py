@@ -125,3 +125,16 @@ def test_counting_never_raises_when_the_database_is_down(settings):
     settings["DATABASE_URL"] = "postgresql://nobody@127.0.0.1:1/nothing"
     with create_app(settings).app_context():
         record("sms", "rights", "en", "answered")
+
+
+def test_a_worker_batches_its_counts_and_writes_them_before_a_report(settings):
+    settings["HOTLINE_STATS_FLUSH_SECONDS"] = "3600"  # as a server would, only longer
+    app = create_app(settings)
+    with app.app_context():
+        for _ in range(3):
+            record("sms", "rights", "es", "answered")
+        with get_db_engine().connect() as connection:
+            assert list(connection.execute(select(usage))) == []  # still in this worker's memory
+        assert [sum(s.counts) for s in read_report().pick("topic", "sms")] == [3]  # a report writes them first
+        with get_db_engine().connect() as connection:
+            assert [row.count for row in connection.execute(select(usage))] == [3]
