@@ -61,6 +61,7 @@ def chat(lang: str | None) -> None:
         with client.session_transaction() as session:
             session["lang"] = lang
     token, base = app.config["TWILIO_AUTH_TOKEN"], app.config["HOTLINE_PUBLIC_URL"] or "http://localhost"
+    validator = RequestValidator(token) if token else None  # sign like Twilio when the app checks
     click.echo("Type a message as if you were texting the hotline (e.g. RIGHTS, DERECHOS, MORE).\n"
                "Ctrl-D or an empty line twice to leave.")
     empty_lines = 0
@@ -74,8 +75,8 @@ def chat(lang: str | None) -> None:
         if empty_lines >= 2:
             return
         params = {"From": SAMPLE_CALLER, "To": app.config["HOTLINE_NUMBER"] or "+13075550100", "Body": body}
-        headers = {"X-Twilio-Signature": RequestValidator(token).compute_signature(base + "/sms", params)
-                   } if token else {}
+        headers = {"X-Twilio-Signature": validator.compute_signature(base + "/sms", params)
+                   } if validator else {}
         response = client.post("/sms", data=params, headers=headers, base_url=base)
         click.echo(format_reply(response.status_code, response.get_data(as_text=True)))
 
