@@ -30,7 +30,7 @@ def show_state_agreements(lang: str, state: str) -> Response:
     loaded = current_list()
     rows = sorted((a for a in loaded.rows if a.state == code), key=lambda a: (a.county, a.agency, a.model)) \
         if loaded else []
-    values = {"state_name": state_name(code), "list_date": format_date(loaded.as_of, texts) if loaded else ""}
+    values = {"state_name": state_name(code, texts), "list_date": format_date(loaded.as_of, texts) if loaded else ""}
     page = {key: fill(str(text), values) for key, text in words.items()}
     table = [(a.county or words["statewide" if is_statewide(a) else "no_county"], a.agency, texts["models"][a.model],
               format_date(a.signed, texts) if a.signed else "") for a in rows]

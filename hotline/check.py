@@ -16,10 +16,23 @@ from dotenv import find_dotenv, load_dotenv
 from . import check_rules as rules
 from .check_counties import measure_county_answers
 from .check_rules import Problem
-from .content import PLACEHOLDERS, Catalog, ContentError, fill, load_catalog, placeholder_values
+from .check_translations import check_translations
+from .check_translations import confirm_translations as record_translations
+from .content import (
+    PLACEHOLDERS,
+    Catalog,
+    ContentError,
+    default_messages_dir,
+    fill,
+    load_catalog,
+    placeholder_values,
+    read_toml,
+    require_texts,
+    review_dates,
+)
 from .readability import scores as readability_scores
 from .segments import count_segments
-from .settings import SettingsError, read_settings
+from .settings import LANGUAGES, SettingsError, is_on, read_settings
 
 # Stand-ins for placeholders whose setting is still empty. Live replies drop such lines,
 # but an organisation that fills the setting in later must not find its answers over
@@ -96,11 +109,22 @@ def run_check(directory: Path | str | None = None, config: Mapping[str, str] | N
         return report
     values = placeholder_values(config)
     report.samples = {name: SAMPLES[name] for name in PLACEHOLDERS if not values[name]}
+    preview = is_on(config, "HOTLINE_DISCREET_PREVIEW")  # then every reply starts with a neutral line
     for lang, topic, message, where, template in rules.list_sms(catalog):
-        measure_sms(Row("sms", lang, topic, message, where), template, {**values, **report.samples}, report)
-    report.problems += measure_county_answers(directory, lambda lang, key, where, text: measure_sms(
-        Row("sms", lang, "hotline", f"287G {key}", where), text.replace("{", "{{").replace("}", "}}"), {}, report))
+        first_line = catalog.texts[LANGUAGES[0] if "+" in lang else lang]["discreet_preview"] if preview else ""
+        measure_sms(Row("sms", lang, topic, message, where), "\n".join(filter(None, (first_line, template))),
+                    {**values, **report.samples, "reviewed": review_dates(catalog, lang.split("+")[0])}, report)
+
+    def measure_county(lang: str, key: str, where: str, text: str) -> None:
+        first_line = catalog.texts[lang]["discreet_preview"] + "\n" if preview else ""
+        measure_sms(Row("sms", lang, "hotline", f"287G {key}", where),
+                    first_line + text.replace("{", "{{").replace("}", "}}"), {}, report)
+        report.problems += [Problem("FAIL", where, reason) for reason in hard_to_read(
+            score_text(text, lang), lang, report.limits)]
+    report.problems += measure_county_answers(directory, measure_county)
     score_topics(catalog, report)
+    report.problems += score_other_texts(catalog, Path(directory or default_messages_dir()), report.limits)
+    report.problems += check_translations(Path(directory or default_messages_dir()))
     report.problems += rules.check_content(catalog, values, report.limits.max_age_days,
                                            today or dt.date.today())
     report.reviewed = {topic.id: topic.reviewed for topic in catalog.topics.values()}
@@ -119,11 +143,33 @@ def measure_sms(row: Row, template: str, values: Mapping[str, str], report: Repo
                                                           count.segments, count.non_gsm)
     row.cost = report.limits.price * count.segments
     report.rows.append(row)
-    report.problems += rules.check_typography(row.where, template, count.non_gsm)
+    if row.message != rules.TEXT_ME:  # the same words as the SMS answer: report their typography once
+        report.problems += rules.check_typography(row.where, template, count.non_gsm)
     budget = report.limits.budget[count.encoding]
     if count.segments > budget:
         report.problems.append(Problem("FAIL", row.where, f"{count.segments} {count.encoding} segments "
-                                       f"({count.characters} characters) is over the budget of {budget}"))
+                                       f"({count.characters} characters) is over the budget of {budget}: "
+                                       + how_much_to_cut(count, report.limits.budget, template)))
+
+
+CAPACITY = {"GSM-7": (160, 153), "UCS-2": (70, 67)}  # characters in one segment, and per segment when split
+
+
+def how_much_to_cut(count, budget: Mapping[str, int], template: str) -> str:
+    """Say how many characters to cut in this encoding, and in GSM-7 if the text lost what forces UCS-2."""
+    def over(encoding: str, units: int) -> int:
+        single, split = CAPACITY[encoding]
+        return units - (single if budget[encoding] == 1 else split * budget[encoding])
+    advice = f"cut {over(count.encoding, count.units)} characters"
+    if count.encoding == "UCS-2":
+        chars = " ".join(count.non_gsm)
+        from_settings = [c for c in count.non_gsm if c not in template]
+        advice += (f" (or, without {chars}, which make it UCS-2, cut {max(over('GSM-7', count.characters), 0)} "
+                   "in GSM-7)")
+        if from_settings:
+            advice += (f"; {' '.join(from_settings)} come from a setting or a filled-in placeholder "
+                       "(HOTLINE_REFERRAL, {reviewed}...)")
+    return advice
 
 
 def score_topics(catalog: Catalog, report: Report) -> None:
@@ -151,6 +197,23 @@ def score_topics(catalog: Catalog, report: Report) -> None:
                 report.rows.append(row)
                 report.problems += [Problem(level, row.where, reason)
                                     for reason in hard_to_read(row.scores, lang, report.limits)]
+
+
+MIN_WORDS_TO_SCORE = 4  # reading-ease formulas mean nothing for a label like "US Letter"
+
+
+def score_other_texts(catalog: Catalog, directory: Path, limits: Limits) -> list[Problem]:
+    """Score every other text a person reads or hears (HELP, menus, prompts, page words) against the targets."""
+    web = read_toml(directory / "web.toml")
+    texts = [(f"hotline.toml:{lang}.{name}", lang, text) for lang in LANGUAGES
+             for name, text in catalog.texts[lang].items()]
+    texts += [(f"voice.toml:{lang}.{key}", lang, value) for lang in LANGUAGES
+              for key, value in rules.leaves(catalog.voice[lang]) if isinstance(value, str)]
+    texts += [(f"web.toml:{lang}.{name}", lang, text) for lang in LANGUAGES
+              for name, text in require_texts(web, lang, (), "web.toml").items()]
+    return [Problem("FAIL", where, reason) for where, lang, text in texts
+            if len(fill(text, {}).split()) >= MIN_WORDS_TO_SCORE
+            for reason in hard_to_read(score_text(text, lang), lang, limits)]
 
 
 def score_text(template: str, lang: str) -> dict[str, float]:
@@ -248,13 +311,18 @@ def report_json(report: Report) -> str:
 
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON, for machines.")
+@click.option("--confirm-translations", is_flag=True,
+              help="Record that every language of every text is in step now (messages/translations.lock).")
 @click.option("--messages", "directory", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Check this messages/ folder instead of the configured one.")
 @click.pass_context
-def check(ctx: click.Context, as_json: bool, directory: Path | None) -> None:
-    """Check the words in messages/: complete, within SMS budget, plain, fresh and safe."""
+def check(ctx: click.Context, as_json: bool, confirm_translations: bool, directory: Path | None) -> None:
+    """Check the words in messages/: complete, within SMS budget, plain, fresh, safe and translated."""
     load_dotenv(find_dotenv(usecwd=True))
     config = read_settings()
+    if confirm_translations:
+        path = record_translations(Path(directory or config["HOTLINE_MESSAGES_DIR"] or default_messages_dir()))
+        click.echo(f"Recorded every text's fingerprint in {path}: the languages are in step now.")
     try:
         report = run_check(directory or config["HOTLINE_MESSAGES_DIR"] or None, config)
     except SettingsError as error:

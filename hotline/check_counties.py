@@ -15,9 +15,12 @@ from .settings import LANGUAGES
 # A worst case for length: a long county name, all three models with the longest dates,
 # and a list old enough to carry the "may be out of date" line.
 AS_OF = dt.date(2025, 12, 30)
+# State and city agencies with no county are named in a county's answer, up to OTHERS_MAX characters.
+OTHERS = ("Wyoming Highway Patrol", "Wyoming Department of Corrections", "Wyoming Division of Crime Lab")
 LONG_LIST = AgreementList(AS_OF, tuple(
     Agreement("WY", "Sweetwater", "Sweetwater County Sheriff's Office", model, dt.date(2025, 12, 28), "County")
-    for model in ("jail", "task_force", "warrant_service")))
+    for model in ("jail", "task_force", "warrant_service")) + tuple(
+    Agreement("WY", "", agency, "task_force", dt.date(2025, 12, 28), "State") for agency in OTHERS))
 QUESTIONS = {"county_listed": ["sweetwater"], "county_not_listed": ["hot", "springs"],
              "county_unknown": ["nowhere", "county"], "statewide": ["list"]}
 

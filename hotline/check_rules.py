@@ -11,7 +11,7 @@ from itertools import combinations
 
 from rapidfuzz.distance import OSA
 
-from .content import PLACEHOLDERS, Catalog, ContentError, fill, placeholders_in
+from .content import CONTENT_PLACEHOLDERS, PLACEHOLDERS, Catalog, ContentError, fill, placeholders_in
 from .matcher import FINDABLE, TWILIO_OPT_OUT_WORDS, TYPO_MIN_LENGTH, KeywordIndex, Meaning, normalise
 from .settings import LANGUAGES
 
@@ -43,15 +43,16 @@ class Problem:
 def check_content(catalog: Catalog, values: Mapping[str, str], max_age_days: int,
                   today: dt.date) -> list[Problem]:
     """Run every rule that needs no counting over the whole catalog."""
-    sms = [(where, text) for *_, where, text in list_sms(catalog)]
+    sms = [(where, text) for _, _, message, where, text in list_sms(catalog) if message != TEXT_ME]
     return (check_keywords(catalog) + check_menu(catalog, sms)
-            + check_parity("hotline.toml", catalog.texts, PLACEHOLDERS.keys())
+            + check_parity("hotline.toml", catalog.texts, PLACEHOLDERS.keys() | CONTENT_PLACEHOLDERS.keys())
             + check_parity("voice.toml", catalog.voice)  # also has the call flow's own placeholders
             + [p for where, text in list_texts(catalog, sms) for p in check_safety(where, text, values)]
             + check_freshness(catalog, max_age_days, today))
 
 
 TEXT_ME = "sms (text me)"  # a topic's answer as "text me this" sends it during a call
+TEXT_ME_VARIANT = "as 'text me this' sends it"  # named in its problems, so each is reported once
 
 
 def list_sms(catalog: Catalog) -> Iterator[tuple[str, str, str, str, str]]:
@@ -60,7 +61,7 @@ def list_sms(catalog: Catalog) -> Iterator[tuple[str, str, str, str, str]]:
         for lang, text in topic.texts.items():
             first = text.sms.rstrip("\n")  # as sent: the answer, then how to go on
             yield lang, topic.id, "sms", f"{topic.file}:{lang}.sms", f"{first}\n{catalog.texts[lang]['more_prompt']}"
-            yield (lang, topic.id, TEXT_ME, f"{topic.file}:{lang}.sms",
+            yield (lang, topic.id, TEXT_ME, f"{topic.file}:{lang}.sms ({TEXT_ME_VARIANT})",
                    f"{first}\n{catalog.texts[lang]['text_me_end']}")
             for i, more in enumerate(text.more):
                 yield lang, topic.id, f"more[{i}]", f"{topic.file}:{lang}.more[{i}]", more

@@ -13,9 +13,11 @@ from .settings import LANGUAGES
 
 # Placeholders an editor may use, and the setting each one is filled from.
 PLACEHOLDERS = {"org": "HOTLINE_ORG_NAME", "number": "HOTLINE_NUMBER", "referral": "HOTLINE_REFERRAL"}
+# Placeholders filled from the content itself rather than from a setting.
+CONTENT_PLACEHOLDERS = {"reviewed": "each topic's keyword and the date its facts were last reviewed"}
 TOPIC_TEXTS = ("title", "sms", "more", "voice", "web")
 HOTLINE_TEXTS = ("menu", "help", "not_understood", "language_set", "end_of_topic", "optout_note",
-                 "rate_limited", "more_prompt", "text_me_end")
+                 "rate_limited", "more_prompt", "text_me_end", "source", "discreet_preview")
 
 
 class ContentError(ValueError):
@@ -167,7 +169,7 @@ def _check_placeholders(catalog: Catalog) -> None:
                 found[lang] = placeholders_in(text)
             except ValueError as error:
                 raise ContentError(f"{where.format(lang=lang)}: bad braces ({error})") from None
-            unknown = found[lang] - PLACEHOLDERS.keys()
+            unknown = found[lang] - PLACEHOLDERS.keys() - CONTENT_PLACEHOLDERS.keys()
             if unknown:
                 raise ContentError(f"{where.format(lang=lang)}: unknown placeholder {{{sorted(unknown)[0]}}}; "
                                    f"use one of {', '.join('{' + p + '}' for p in PLACEHOLDERS)}")
@@ -204,3 +206,10 @@ def fill(template: str, values: Mapping[str, str]) -> str:
 def placeholder_values(config: Mapping[str, object]) -> dict[str, str]:
     """Map each placeholder to its setting's value."""
     return {name: str(config.get(setting, "") or "") for name, setting in PLACEHOLDERS.items()}
+
+
+def review_dates(catalog: Catalog, lang: str) -> str:
+    """Say when each topic was last reviewed, by the keyword people text: 'DETAINER 2026-12-01, ...'."""
+    order = list(dict.fromkeys([*catalog.menu.values(), *catalog.topics]))
+    return ", ".join(f"{catalog.topics[t].keywords[lang][0]} {catalog.topics[t].reviewed.isoformat()}"
+                     for t in order)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
-from .content import Catalog, fill
+from .content import Catalog, fill, review_dates
 from .matcher import KeywordIndex, Match, normalise
 
 # Twilio's OptOutType (Advanced Opt-Out) -> our outcome; Twilio itself has replied.
@@ -37,7 +37,7 @@ class State:
 
 @dataclass(frozen=True)
 class Reply:
-    outcome: str  # answered, county, more, end_of_topic, menu, help, language, not_understood, opted_out, optout_note
+    outcome: str  # answered, county, more, end_of_topic, menu, help, source, language, not_understood, opted_out, ...
     text: str | None  # None: answer with an empty <Response/>
     lang: str | None = None
     topic: str | None = None
@@ -46,15 +46,19 @@ class Reply:
 class Replies:
     """Every SMS text with the settings filled in, built once at start-up."""
 
-    def __init__(self, catalog: Catalog, values: Mapping[str, str], default_lang: str):
+    def __init__(self, catalog: Catalog, values: Mapping[str, str], default_lang: str, discreet: bool = False):
         self.default_lang = default_lang
-        self.texts = {lang: {name: fill(text, values) for name, text in texts.items()}
+        self.texts = {lang: {name: fill(text, {**values, "reviewed": review_dates(catalog, lang)})
+                             for name, text in texts.items()}
                       for lang, texts in catalog.texts.items()}
+        # A neutral first line, so a locked screen's preview reveals nothing (HOTLINE_DISCREET_PREVIEW).
+        self.preview = {lang: texts["discreet_preview"] if discreet else "" for lang, texts in self.texts.items()}
         self.bilingual_menu = fill(catalog.bilingual_menu, values)
         self.first = {(t.id, lang): fill(text.sms, values) + "\n" + self.texts[lang]["more_prompt"]
                       for t in catalog.topics.values() for lang, text in t.texts.items()}
         # Sent during a call ("text me this"): no conversation cookie yet, so no "Reply MORE".
-        self.text_me = {(t.id, lang): fill(text.sms, values) + "\n" + self.texts[lang]["text_me_end"]
+        self.text_me = {(t.id, lang): "\n".join(filter(None, (self.preview[lang], fill(text.sms, values),
+                                                               self.texts[lang]["text_me_end"])))
                         for t in catalog.topics.values() for lang, text in t.texts.items()}
         self.more = {(t.id, lang): tuple(fill(m, values) for m in text.more)
                      for t in catalog.topics.values() for lang, text in t.texts.items()}
@@ -77,9 +81,9 @@ def respond(match: Match, state: State, replies: Replies) -> tuple[Reply, State]
         return reply, State(lang, match.topic, 0)
     if match.action == "more":
         return _more(state, lang, replies)
-    if match.action == "help":
+    if match.action in ("help", "source"):
         lang = lang or replies.default_lang
-        return Reply("help", replies.texts[lang]["help"], lang), replace(state, lang=lang)
+        return Reply(match.action, replies.texts[lang][match.action], lang), replace(state, lang=lang)
     if match.action == "unknown" and lang:
         return Reply("not_understood", replies.texts[lang]["not_understood"], lang), replace(state, lang=lang)
     outcome = "not_understood" if match.action == "unknown" else "menu"
@@ -104,6 +108,18 @@ def _more(state: State, lang: str | None, replies: Replies) -> tuple[Reply, Stat
 def converse(text: str, state: State, index: KeywordIndex, replies: Replies,
              answer_county: CountyAnswerer | None = None, opt_out_type: str = "") -> tuple[Reply, State]:
     """Answer one incoming text given the conversation so far."""
+    reply, new_state = _converse(text, state, index, replies, answer_county, opt_out_type)
+    return with_preview(reply, replies), new_state
+
+
+def with_preview(reply: Reply, replies: Replies) -> Reply:
+    """Start a reply with the discreet preview line, when that setting is on."""
+    preview = replies.preview[reply.lang or replies.default_lang]
+    return replace(reply, text=f"{preview}\n{reply.text}") if preview and reply.text else reply
+
+
+def _converse(text: str, state: State, index: KeywordIndex, replies: Replies,
+              answer_county: CountyAnswerer | None, opt_out_type: str) -> tuple[Reply, State]:
     if opt_out_type.upper() in TWILIO_ANSWERS:
         # A Messaging Service with Advanced Opt-Out has already answered (in its languages);
         # after STOP a reply would fail with error 21610.

@@ -16,11 +16,16 @@ from .matcher import normalise
 from .settings import LANGUAGES
 
 TEXTS = ("county_listed", "county_not_listed", "county_unknown", "state_ask", "statewide", "statewide_none",
-         "statewide_long", "stale", "agency_line", "signed", "date", "statewide_agency", "no_county_agency")
+         "statewide_long", "stale", "agency_line", "signed", "date", "statewide_agency", "no_county_agency",
+         "others_many")
 # What the answers may say, filled from the loaded list (and the date's parts).
 ANSWER_PLACEHOLDERS = frozenset({"county", "state", "state_name", "list_date", "agencies", "count", "counties",
-                                 "web_page", "stale", "agency", "models", "model", "date", "month", "day", "year"})
+                                 "web_page", "stale", "agency", "models", "model", "date", "month", "day", "year",
+                                 "others"})
 STATEWIDE_SUMMARY_MAX = 200  # characters of county names before pointing to the web page instead
+OTHERS_MAX = 90  # characters of state and city agency names in a county's answer before counting them instead
+# Tables of names per language (not texts, so a language may leave them out).
+NAME_TABLES = ("state_names",)
 
 
 @dataclass(frozen=True)
@@ -55,7 +60,8 @@ def load_county_words(messages_dir: Path) -> CountyWords:
     words = {lang: frozenset(normalise(" ".join(w)).split()) for lang, w in data.get("ignore", {}).items()}
     wide = {lang: frozenset(normalise(" ".join(w)).split()) for lang, w in data.get("statewide", {}).items()}
     for part in ("", "web", "voice"):
-        sections = {lang: data[lang].get(part, {}) if part else data[lang] for lang in LANGUAGES}
+        sections = {lang: {k: v for k, v in (data[lang].get(part, {}) if part else data[lang]).items()
+                           if k not in NAME_TABLES} for lang in LANGUAGES}
         check_languages_match(f"agreements.toml{'.' if part else ''}{part}", sections, ANSWER_PLACEHOLDERS)
     texts = {("sms", lang): data[lang] for lang in LANGUAGES}
     # The spoken answers replace some of the written words (dates, "287(g)") for the ear.
@@ -64,8 +70,11 @@ def load_county_words(messages_dir: Path) -> CountyWords:
     return CountyWords(texts, frozenset().union(*words.values()), frozenset().union(*wide.values()), county)
 
 
-def state_name(code: str | None) -> str:
-    """Spell a state out for plain language: 'WY' -> 'Wyoming'."""
+def state_name(code: str | None, texts: Mapping[str, object] | None = None) -> str:
+    """Spell a state out in the asker's language: 'NM' -> 'New Mexico', or 'Nuevo México' in Spanish."""
+    names = (texts or {}).get("state_names") or {}
+    if code and code in names:
+        return str(names[code])
     state = us.states.lookup(code) if code else None
     return state.name if state else ""
 
@@ -97,13 +106,31 @@ def answer_county_question(words: list[str], lang: str, agreements: AgreementLis
     if not found and not said_county:
         return None  # "is 287g mandatory?": a question about 287(g), not about a place
     if not found:
-        return fill(str(texts["county_unknown"]), {**values, **_state(state), "county": _example(agreements, state)})
+        return fill(str(texts["county_unknown"]), {**values, **_state(state, texts),
+                                                   "county": _example(agreements, state)})
     if len({s for s, _ in found}) > 1:
-        return fill(str(texts["state_ask"]), {**values, **_state(found[0][0]), "county": found[0][1]})
+        return fill(str(texts["state_ask"]), {**values, **_state(found[0][0], texts), "county": found[0][1]})
     state, county = found[0]
     rows = [a for a in agreements.rows if a.state == state and normalise(a.county) == normalise(county)]
-    values |= {"county": county, **_state(state), "agencies": _agencies(rows, texts)}
+    values |= {"county": county, **_state(state, texts), "agencies": _agencies(rows, texts),
+               "others": _others(state, agreements, texts, _web_page(public_url, lang, state))}
     return fill(str(texts["county_listed" if rows else "county_not_listed"]), values)
+
+
+def _others(state: str, agreements: AgreementList, texts: Mapping[str, object], web_page: str) -> str:
+    """Name the state's agencies that no county answer names (state police, cities ICE gives no county).
+
+    "Not on the list" must never read as "safe here": these can act in every county.
+    """
+    names = sorted({a.agency for a in agreements.rows if a.state == state and not a.county})
+    joined = "; ".join(names)
+    if len(joined) <= OTHERS_MAX:
+        return joined
+    return str(texts["others_many"]).format(count=len(names), web_page=web_page)
+
+
+def _web_page(public_url: str, lang: str, state: str) -> str:
+    return f"{public_url.rstrip('/')}/{lang}/287g/{state.lower()}" if public_url else ""
 
 
 def _example(agreements: AgreementList, state: str | None) -> str:
@@ -112,8 +139,8 @@ def _example(agreements: AgreementList, state: str | None) -> str:
     return (names or sorted(counties_by_state().get(state or "", {}).values()) or [""])[0]
 
 
-def _state(code: str | None) -> dict[str, str]:
-    return {"state": code or "", "state_name": state_name(code)}
+def _state(code: str | None, texts: Mapping[str, object]) -> dict[str, str]:
+    return {"state": code or "", "state_name": state_name(code, texts)}
 
 
 def _split_state(words: list[str], home_state: str | None) -> tuple[list[str], str | None]:
@@ -145,8 +172,8 @@ def _statewide(state: str | None, lang: str, agreements: AgreementList, texts: M
     if any(not a.county and not is_statewide(a) for a in rows):
         names.append(str(texts["no_county_agency"]))
     counties = ", ".join(names)
-    values |= {**_state(state), "count": str(len(rows)), "counties": counties,
-               "web_page": f"{public_url.rstrip('/')}/{lang}/287g/{state.lower()}" if public_url else ""}
+    values |= {**_state(state, texts), "count": str(len(rows)), "counties": counties,
+               "web_page": _web_page(public_url, lang, state)}
     template = "statewide" if len(counties) <= STATEWIDE_SUMMARY_MAX else "statewide_long"
     template = template if rows else "statewide_none"
     return fill(str(texts[template]), values)

@@ -11,6 +11,7 @@ from .content import Catalog, default_messages_dir, load_catalog, placeholder_va
 from .conversation import Replies
 from .county_answers import CountyWords, load_county_words
 from .matcher import KeywordIndex
+from .settings import is_on
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,8 @@ def build_engine(config: dict) -> Engine:
     """Load and validate messages/ and pre-render every reply for these settings."""
     messages_dir = Path(config.get("HOTLINE_MESSAGES_DIR") or default_messages_dir())
     catalog = load_catalog(messages_dir)
-    replies = Replies(catalog, placeholder_values(config), config["HOTLINE_DEFAULT_LANGUAGE"])
+    replies = Replies(catalog, placeholder_values(config), config["HOTLINE_DEFAULT_LANGUAGE"],
+                      is_on(config, "HOTLINE_DISCREET_PREVIEW"))
     return Engine(catalog, KeywordIndex(catalog), replies, load_county_words(messages_dir))
 
 

@@ -17,7 +17,7 @@ from .content import Catalog, ContentError
 TWILIO_OPT_OUT_WORDS = ("STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT")
 STOP_IN_A_SENTENCE = ("stop", "stopall", "unsubscribe", "optout")
 # Commands that may appear inside a short question ("what is a detainer?", "help me").
-FINDABLE = ("topic", "help", "more", "menu", "english", "spanish")
+FINDABLE = ("topic", "help", "source", "more", "menu", "english", "spanish")
 LONGEST_QUESTION = 12  # words; longer texts are not searched for keywords
 TYPO_MIN_LENGTH = 5  # one wrong letter is forgiven in keywords this long or longer
 

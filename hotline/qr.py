@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -63,6 +64,15 @@ def sms_keyword(topic: Topic, lang: str) -> str:
     return topic.keywords[lang][0]
 
 
+def typed_keyword(topic: Topic, lang: str) -> str:
+    """Return the keyword as a code or link types it for the person: without accents (RETENCIÓN -> RETENCION).
+
+    The line ignores accents anyway, and some scanners read UTF-8 in a QR code as Shift-JIS
+    (RETENCIÓN came out as RETENCI粍 in zbar); plain ASCII reads the same everywhere.
+    """
+    return unicodedata.normalize("NFKD", sms_keyword(topic, lang)).encode("ascii", "ignore").decode()
+
+
 def make_payload(kind: str, lang: str, topic: Topic, settings: Mapping[str, object],
                  code: str | None = None) -> str:
     """Return what a code holds: a prefilled text, a call, or the topic's web page."""
@@ -71,7 +81,7 @@ def make_payload(kind: str, lang: str, topic: Topic, settings: Mapping[str, obje
         # SMSTO:number:body is the one form that opens a new text with the body already
         # typed from both the iPhone and Android camera apps; sms: URIs disagree between
         # them on "?body=" versus "&body=", and some scanners drop the body altogether.
-        body = sms_keyword(topic, lang) + (f" {code}" if code else "")
+        body = typed_keyword(topic, lang) + (f" {code}" if code else "")
         return f"SMSTO:{hotline_number(settings)}:{body}"
     if kind == "call":
         return f"tel:{hotline_number(settings)}"

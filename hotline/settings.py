@@ -30,9 +30,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HOTLINE_PUBLIC_URL", "",
             "Public https base URL Twilio calls, exactly as configured in Twilio, e.g. https://hotline.example.org"),
     Setting("HOTLINE_NUMBER", "", "The hotline's own phone number in E.164 form, e.g. +13075550100"),
-    Setting("HOTLINE_ORG_NAME", "", "Name of the organisation running the hotline; left out of answers when empty"),
+    Setting("HOTLINE_ORG_NAME", "",
+            "Name of the organisation running the hotline, said in HELP and on calls; required outside development"),
     Setting("HOTLINE_REFERRAL", "",
-            "Who to contact for legal help (name and phone or web address); left out of answers when empty"),
+            "Who to contact for legal help (name and phone or web address); required outside development"),
+    Setting("HOTLINE_DISCREET_PREVIEW", "false",
+            "true: every text starts with a neutral line (e.g. 'Info you asked for:') so a locked screen "
+            "shows nothing about immigration"),
     Setting("HOTLINE_DEFAULT_LANGUAGE", "en", "Language used when a message gives no clue: en or es"),
     Setting("HOTLINE_MESSAGES_DIR", "",
             "Folder with the hotline's words; empty means the messages/ shipped with the app"),
@@ -116,6 +120,11 @@ def is_development(config: Mapping[str, object]) -> bool:
     return str(config.get("HOTLINE_ENV", "")).lower() == "development"
 
 
+def is_on(config: Mapping[str, object], name: str) -> bool:
+    """Read a true/false setting."""
+    return str(config.get(name, "")).strip().lower() == "true"
+
+
 def check_settings(config: Mapping[str, object]) -> None:
     """Refuse to start with settings that would make the hotline unsafe or broken."""
     problems = []
@@ -130,6 +139,8 @@ def check_settings(config: Mapping[str, object]) -> None:
         problems.append("HOTLINE_AGREEMENTS_MAX_AGE_DAYS must be a whole number of days")
     if not str(config.get("HOTLINE_STATS_FLUSH_SECONDS", "2")).isdigit():
         problems.append("HOTLINE_STATS_FLUSH_SECONDS must be a whole number of seconds")
+    if str(config.get("HOTLINE_DISCREET_PREVIEW", "false")).lower() not in ("true", "false"):
+        problems.append("HOTLINE_DISCREET_PREVIEW must be true or false")
     if not str(config["HOTLINE_MAX_BODY_BYTES"]).isdigit():
         problems.append("HOTLINE_MAX_BODY_BYTES must be a whole number of bytes")
     if not is_development(config):
@@ -140,6 +151,11 @@ def check_settings(config: Mapping[str, object]) -> None:
             problems.append("HOTLINE_SECRET_KEY must be a long random string (at least 16 characters)")
         if not public_url.startswith("https://"):
             problems.append("HOTLINE_PUBLIC_URL must be the https address Twilio calls")
+        if not config.get("HOTLINE_ORG_NAME"):
+            problems.append("HOTLINE_ORG_NAME is not set: carriers expect HELP to name who sends the texts")
+        if not config.get("HOTLINE_REFERRAL"):
+            problems.append("HOTLINE_REFERRAL is not set: a person in trouble needs to know where to find a "
+                            "lawyer (a name and a phone number or web address)")
     if problems:
         raise SettingsError(
             "The hotline cannot start:\n  - " + "\n  - ".join(problems)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, request, session
 
 from .agreements_store import answer_from_current_list
-from .conversation import Replies, Reply, State, converse
+from .conversation import Replies, Reply, State, converse, with_preview
 from .engine import get_engine
 from .limits import count_use
 from .signature import require_twilio_signature
@@ -42,4 +42,5 @@ def limit_sender(sender: str, reply: Reply, state: State, replies: Replies) -> R
         return reply
     lang = reply.lang or state.lang or replies.default_lang
     # Exactly one message per window gets count == limit + 1, however many workers race.
-    return Reply("rate_limited", replies.texts[lang]["rate_limited"] if count == limit + 1 else None, lang)
+    notice = Reply("rate_limited", replies.texts[lang]["rate_limited"] if count == limit + 1 else None, lang)
+    return with_preview(notice, replies)

@@ -12,7 +12,7 @@ from markupsafe import Markup, escape
 
 from . import content, qr, stats
 from .content import Catalog, fill
-from .settings import LANGUAGES
+from .settings import LANGUAGES, is_on
 
 WORD_PLACEHOLDERS = {"org", "number", "referral", "url", "keyword"}
 SIZES = ("letter", "a4", "card")
@@ -79,6 +79,9 @@ def build_site(catalog: Catalog, settings: Mapping[str, object]) -> Site:
     values = {**content.placeholder_values(settings), "number": qr.display_number(number),
               "url": url.split("://", 1)[-1]}
     raw = load_words(directory)
+    if not is_on(settings, "HOTLINE_DELETE_TWILIO_RECORDS"):  # say only what this line really does
+        for lang_words in raw.values():
+            lang_words.pop("zero_retention", None)
     order = list(dict.fromkeys([*catalog.menu.values(), *catalog.topics]))
     topics = {}
     for lang in LANGUAGES:
@@ -91,7 +94,7 @@ def build_site(catalog: Catalog, settings: Mapping[str, object]) -> Site:
                 tuple(tuple(p.strip().splitlines()) for p in paragraphs if p.strip()),
                 {key: fill(t, {**values, "keyword": keyword}) for key, t in raw[lang].items()},
                 # "?&body=" is the form both iOS Messages and Android read the body from.
-                f"sms:{number}?&body={quote(keyword)}" if number else ""))
+                f"sms:{number}?&body={quote(qr.typed_keyword(topic, lang))}" if number else ""))
         topics[lang] = tuple(views)
     words = {lang: {key: fill(t, values) for key, t in raw[lang].items()} for lang in LANGUAGES}
     needed = {name: settings.get(name) for name in ("HOTLINE_NUMBER", "HOTLINE_PUBLIC_URL")}

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from hotline.check import run_check
-from hotline.check_rules import check_keywords, check_typography
+from hotline.check_rules import TEXT_ME, TEXT_ME_VARIANT, check_keywords, check_typography
 from hotline.cli import main
 from hotline.content import default_messages_dir, load_catalog
 from hotline.settings import SETTINGS, read_settings
@@ -132,7 +132,7 @@ def test_json_has_a_row_per_sms_and_costs_from_the_price_setting(messages: Path)
     report = json.loads(result.output)
     catalog = load_catalog(messages)
     expected = {f"{t.file}:{lang}.{name}" for t in catalog.topics.values() for lang, text in t.texts.items()
-                for name in ["sms", *(f"more[{i}]" for i in range(len(text.more)))]}
+                for name in ["sms", f"sms ({TEXT_ME_VARIANT})", *(f"more[{i}]" for i in range(len(text.more)))]}
     expected |= {f"hotline.toml:{lang}.{name}" for lang, texts in catalog.texts.items() for name in texts}
     expected.add("hotline.toml:bilingual.menu")
     expected |= {f"agreements.toml:{lang}.{key}" for lang in ("en", "es")
@@ -143,7 +143,8 @@ def test_json_has_a_row_per_sms_and_costs_from_the_price_setting(messages: Path)
         assert row["encoding"] in ("GSM-7", "UCS-2") and row["segments"] >= 1 and row["chars"] > 0
         assert row["cost"] == pytest.approx(row["segments"] * 0.01)
     for read in (row for row in report["rows"] if row["kind"] == "read"):
-        parts = [r for r in sms.values() if (r["topic"], r["lang"]) == (read["topic"], read["lang"])]
+        parts = [r for r in sms.values() if (r["topic"], r["lang"]) == (read["topic"], read["lang"])
+                 and r["message"] != TEXT_ME]  # a whole read is the answer and its follow-ups, by SMS
         assert read["segments"] == sum(r["segments"] for r in parts)
         assert read["cost"] == pytest.approx(read["segments"] * 0.01)
     assert report["ok"] is True and report["price_per_segment"] == 0.01

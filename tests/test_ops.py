@@ -164,6 +164,7 @@ def test_gunicorn_with_the_shipped_config_answers_healthz(tmp_path):
     env = {**os.environ, "PORT": str(port), "WEB_CONCURRENCY": "2", "HOTLINE_ENV": "production",
            "TWILIO_ACCOUNT_SID": "AC" + "0" * 32, "TWILIO_AUTH_TOKEN": "gunicorn-test-token-0123456789",
            "HOTLINE_SECRET_KEY": "gunicorn-test-secret-0123456789", "HOTLINE_PUBLIC_URL": "https://hotline.example.org",
+           "HOTLINE_ORG_NAME": "Example Rights Project", "HOTLINE_REFERRAL": "Example Legal Aid",
            "HOTLINE_DELETE_TWILIO_RECORDS": "true", "DATABASE_URL": f"sqlite:///{tmp_path / 'hotline.db'}"}
     process = subprocess.Popen(args, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:

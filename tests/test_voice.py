@@ -211,7 +211,9 @@ STARTS = [("/voice/step?s=language", None), ("/voice/step?s=menu&l=en", "en"),
 @pytest.mark.parametrize("referral", [TEST_SETTINGS["HOTLINE_REFERRAL"], ""])
 def test_silence_and_wrong_keys_end_the_call_on_the_third_try(
         settings, tmp_path, path, lang, mistake, prompt_name, referral):
-    settings.update(HOTLINE_REFERRAL=referral, DATABASE_URL=f"sqlite:///{tmp_path / 'h.db'}")
+    # Production refuses to start without a referral; development (signatures still checked) may lack one.
+    settings.update(HOTLINE_REFERRAL=referral, DATABASE_URL=f"sqlite:///{tmp_path / 'h.db'}",
+                    HOTLINE_ENV="production" if referral else "development")
     app = create_app(settings)
     twilio = TwilioClient(app.test_client())
     expected = {prompt(app, lang or "en", prompt_name), prompt(app, lang or "es", prompt_name)}

@@ -61,7 +61,7 @@ def reach_county_question(caller: Caller, language_key: str) -> None:
     ("1", "Laramie", ["Laramie County, Wyoming", "July 18, 2025", "jail model", "task force model",
                       "warrant service model", "May 20, 2025"]),
     ("1", "laramie county", ["Laramie County"]),
-    ("2", "condado de Natrona", ["El condado de Natrona", "18 de julio de 2025", "fuerza especial"]),
+    ("2", "condado de Natrona", ["El condado de Natrona", "18 de julio de 2025", "grupo de trabajo"]),
 ])
 def test_a_listed_county_is_read_with_models_and_the_list_date(app, key, speech, expected):
     load_sample(app)
@@ -81,7 +81,8 @@ def test_a_county_not_on_the_list_is_never_a_flat_no(app):
     caller = Caller(app)
     reach_county_question(caller, "1")
     caller.answer(SpeechResult="Teton")
-    assert "Teton County, Wyoming, is not on ICE's two eighty-seven g list dated July 18, 2025" in caller.heard()
+    assert ("No agency in Teton County, Wyoming, is on ICE's two eighty-seven g list dated July 18, 2025"
+            in caller.heard())
 
 
 def test_without_a_loaded_list_the_county_question_is_not_offered(app):
