@@ -21,10 +21,10 @@ from flask import Flask
 from twilio.request_validator import RequestValidator
 
 from hotline import create_app
-from hotline.conversation import State, converse
-from hotline.engine import get_engine
-from hotline.stats import flush_counts
-from hotline.twiml import message_twiml
+from hotline.core.sms_flow import State, converse
+from hotline.edges.storage.stats import flush_counts
+from hotline.edges.twiml import message_twiml
+from hotline.services import get_engine
 
 from .bare_app import REPLY as BARE_REPLY
 from .cases import SMS_CASES, VOICE_CASES
@@ -83,7 +83,7 @@ def sms_samples(app: Flask, count: int, series: int) -> Iterator[Sample]:
         engine = get_engine()
         expected = {}
         for text, cookie, outcome, topic, lang in SMS_CASES:
-            state = State.from_cookie(cookie or {}, engine.catalog.topics)
+            state = State.from_cookie(cookie or {}, engine.catalog.topics, engine.catalog.languages.codes)
             reply, _ = converse(text, state, engine.index, engine.replies)
             if (reply.outcome, reply.topic, reply.lang) != (outcome, topic, lang):
                 raise AssertionError(f"bench case {text!r} now means {reply}, not {(outcome, topic, lang)}")
@@ -131,7 +131,7 @@ def check_voice(app: Flask, twiml: str, topic: str | None, lang: str | None) -> 
     if root.tag != "Response" or (lang and languages != {lang}):
         raise AssertionError(f"bench voice answer is not in {lang}: {twiml[:200]}")
     if topic:
-        first_line = app.extensions["voice_script"].lines[lang, f"topic:{topic}"][0]
+        first_line = app.services.script.lines[lang, f"topic:{topic}"][0]
         if first_line not in {say.text for say in root.iter("Say")}:
             raise AssertionError(f"bench voice answer does not play {topic}: {twiml[:200]}")
 
@@ -149,7 +149,7 @@ def build_mix(scenario: str, target: str) -> list[Sample]:
         finally:
             with app.app_context():
                 flush_counts()  # into the throwaway database, before it goes
-            app.extensions["hotline_db"].engine.dispose()
+            app.services.storage.engine.dispose()
     if target == "bare":  # the bare app ignores signatures and cookies and always says the same
         samples = [dataclasses.replace(s, expected=BARE_REPLY) for s in samples]
     return samples

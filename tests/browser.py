@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from hotline.settings import SETTINGS
+from hotline.edges.settings import SETTINGS
 from tests.conftest import TEST_SETTINGS
 
 SETUP = "run scripts/test-setup.d/20-browser.sh as root (scripts/test does)"

@@ -6,7 +6,11 @@ import pytest
 from twilio.request_validator import RequestValidator
 
 from hotline import create_app
+from hotline.core.languages import load_languages
+from hotline.core.toml_files import default_messages_dir
 
+# The shipped line's languages (messages/languages.toml), for tests that walk each of them.
+LANGUAGES = load_languages(default_messages_dir()).codes
 AUTH_TOKEN = "test-auth-token-0123456789abcdef"
 PUBLIC_URL = "https://hotline.example.org"
 CALLER = "+13075550123"
@@ -81,7 +85,7 @@ def fake_twilio(app):
     from tests.fakes import FakeTwilioHttp
 
     fake = FakeTwilioHttp()
-    app.extensions["twilio_http"] = fake
+    app.services.twilio_http = fake
     return fake
 
 
@@ -110,7 +114,7 @@ def drop_tables(url: str) -> None:
     """Empty the test database of the hotline's tables."""
     from sqlalchemy import create_engine, pool
 
-    from hotline import db
+    from hotline.edges.storage import database as db
 
     engine = create_engine(db.normalise_url(url), poolclass=pool.NullPool)
     db.metadata.drop_all(engine)
@@ -123,7 +127,7 @@ def db_app(settings, database_url):
     settings["DATABASE_URL"] = database_url
     app = create_app(settings)
     yield app
-    app.extensions["hotline_db"].engine.dispose()
+    app.services.storage.engine.dispose()
 
 
 # -- hypothesis: property tests stay bounded and fast (tests/test_hardening.py)

@@ -7,10 +7,10 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from hotline import stats
-from hotline.admin import stats_command
-from hotline.cli import main
-from hotline.stats import record
+from hotline.cli.main import main
+from hotline.cli.stats import stats_command
+from hotline.edges.storage import stats
+from hotline.edges.storage.stats import record
 from tests.conftest import TEST_SETTINGS
 
 PASSWORD = "correct horse battery staple"

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from hotline.agreements import AgreementsError, date_from_filename, read_spreadsheet, summarise_changes
-from hotline.content import default_messages_dir
-from hotline.county_answers import AgreementList, answer_county_question, load_county_words
-from hotline.matcher import normalise
-from hotline.segments import count_segments
+from hotline.core.agreements import AgreementsError, date_from_filename, read_spreadsheet, summarise_changes
+from hotline.core.county_answers import AgreementList, answer_county_question, load_county_words
+from hotline.core.matcher import normalise
+from hotline.core.segments import count_segments
+from hotline.core.toml_files import default_messages_dir
 
 SAMPLE = Path(__file__).parent.parent / "data" / "ice-287g-participating-agencies-2025-07-18.xlsx"
 AS_OF = dt.date(2025, 7, 18)
@@ -195,7 +195,7 @@ def test_questions_about_287g_itself_get_the_topic_answer(rows, county_words, te
 def test_agreements_words_must_match_in_both_languages(tmp_path, old, new, error):
     import shutil
 
-    from hotline.content import ContentError
+    from hotline.core.catalog import ContentError
 
     copy = tmp_path / "messages"
     shutil.copytree(default_messages_dir(), copy)

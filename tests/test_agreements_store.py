@@ -6,10 +6,10 @@ import xml.etree.ElementTree as ET
 import pytest
 from openpyxl import Workbook
 
-from hotline.agreements import read_spreadsheet
-from hotline.agreements_cli import agreements_command
-from hotline.agreements_store import current_list, store_list
-from hotline.engine import get_engine
+from hotline.cli.agreements import agreements_command
+from hotline.core.agreements import read_spreadsheet
+from hotline.edges.storage.agreement_lists import current_list, store_list
+from hotline.services import get_engine
 from tests.conftest import TwilioClient
 from tests.test_agreements import AS_OF, SAMPLE
 
@@ -34,7 +34,7 @@ def twilio(loaded_app):
 @pytest.fixture(autouse=True)
 def fresh_list(monkeypatch):
     # Answers say the list may be out of date after 60 days: pin "today" for stable answers.
-    monkeypatch.setattr("hotline.agreements_store.today", lambda: AS_OF + dt.timedelta(days=10))
+    monkeypatch.setattr("hotline.edges.storage.agreement_lists.today", lambda: AS_OF + dt.timedelta(days=10))
 
 
 @pytest.mark.parametrize("settings_state", ["WY", ""])
@@ -49,7 +49,7 @@ def test_laramie_in_english_with_three_models_and_the_date(settings, database_ur
     text = sms_text(TwilioClient(app.test_client()).sms("287G Laramie"))
     assert "Laramie County" in text and "Jul 18, 2025" in text
     assert all(f"{models[m]} (" in text for m in ("jail", "task_force", "warrant_service"))
-    app.extensions["hotline_db"].engine.dispose()
+    app.services.storage.engine.dispose()
 
 
 def test_natrona_in_spanish(twilio, loaded_app):

@@ -4,10 +4,10 @@ import pytest
 from markupsafe import escape
 
 from hotline import create_app
-from hotline.agreements import read_spreadsheet
-from hotline.agreements_store import store_list
-from hotline.engine import get_engine
-from hotline.flyer import serve_app
+from hotline.core.agreements import read_spreadsheet
+from hotline.edges.printing import serve_app
+from hotline.edges.storage.agreement_lists import store_list
+from hotline.services import get_engine
 from tests.browser import axe_source, launch_browser, module_settings
 from tests.test_agreements import AS_OF, SAMPLE
 

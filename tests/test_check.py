@@ -11,11 +11,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from hotline.check import run_check
-from hotline.check_rules import TEXT_ME, TEXT_ME_VARIANT, check_keywords, check_typography
-from hotline.cli import main
-from hotline.content import default_messages_dir, load_catalog
-from hotline.settings import SETTINGS, read_settings
+from hotline.cli.check.keywords import check_keywords
+from hotline.cli.check.report import run_check
+from hotline.cli.check.rules import TEXT_ME, TEXT_ME_VARIANT, check_typography
+from hotline.cli.main import main
+from hotline.core.catalog import load_catalog
+from hotline.core.toml_files import default_messages_dir
+from hotline.edges.settings import SETTINGS, read_settings
 
 # Every setting at its default, whatever the developer's shell or .env holds.
 CLEAN_ENV = {setting.name: "" for setting in SETTINGS}

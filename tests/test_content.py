@@ -6,8 +6,10 @@ import shutil
 import pytest
 
 from hotline import create_app
-from hotline.content import ContentError, default_messages_dir, fill, load_catalog
-from hotline.settings import LANGUAGES
+from hotline.core.catalog import load_catalog
+from hotline.core.placeholders import fill
+from hotline.core.toml_files import ContentError, default_messages_dir
+from tests.conftest import LANGUAGES
 
 
 @pytest.fixture

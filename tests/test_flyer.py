@@ -8,11 +8,11 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from hotline.cli import main
-from hotline.content import load_catalog
-from hotline.flyer import flyer_pages
-from hotline.settings import LANGUAGES
+from hotline.cli.main import main
+from hotline.core.catalog import load_catalog
+from hotline.edges.printing import flyer_pages
 from tests.browser import chromium_path, cli_env
+from tests.conftest import LANGUAGES
 
 LETTER, A4, CARD = (612, 792), (595, 842), (243, 153)  # in points, as PDF counts them
 

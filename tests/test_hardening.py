@@ -15,9 +15,10 @@ from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
 from hotline import create_app
-from hotline.content import ContentError, default_messages_dir, load_catalog
-from hotline.engine import get_engine
-from hotline.matcher import KeywordIndex
+from hotline.core.catalog import load_catalog
+from hotline.core.matcher import KeywordIndex
+from hotline.core.toml_files import ContentError, default_messages_dir
+from hotline.services import get_engine
 from tests.conftest import CALLER, HOTLINE_NUMBER, PUBLIC_URL, TEST_SETTINGS, sign
 
 FORM = "application/x-www-form-urlencoded"
@@ -118,7 +119,7 @@ def test_any_signed_text_gets_wellformed_twiml_from_the_catalog(client, app, sms
 @pytest.fixture
 def spoken_lines(app) -> set[str]:
     """Every line the voice channel may say."""
-    return {line for lines in app.extensions["voice_script"].lines.values() for line in lines}
+    return {line for lines in app.services.script.lines.values() for line in lines}
 
 
 QUERY_VALUE = st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=8)

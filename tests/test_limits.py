@@ -10,11 +10,12 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from hotline import create_app, limits
-from hotline.db import get_db_engine, rate_limits, usage
-from hotline.engine import get_engine
-from hotline.limits import allow, count_use, make_key
-from hotline.stats import record
+from hotline import create_app
+from hotline.edges.storage import limits
+from hotline.edges.storage.database import get_db_engine, rate_limits, usage
+from hotline.edges.storage.limits import allow, count_use, make_key
+from hotline.edges.storage.stats import record
+from hotline.services import get_engine
 from tests.conftest import CALLER, TEST_SETTINGS, TwilioClient
 from tests.test_sms import reply_text
 
@@ -137,7 +138,7 @@ def hammer(url: str, barrier, results) -> None:
         thread.start()
     for thread in threads:
         thread.join()
-    app.extensions["hotline_db"].engine.dispose()
+    app.services.storage.engine.dispose()
     results.put(admitted)
 
 

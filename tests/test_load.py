@@ -18,7 +18,7 @@ import pytest
 
 from bench.mix import Sample, build_mix, make_app
 from bench.servers import start_server, stop_server
-from hotline.engine import get_engine
+from hotline.services import get_engine
 
 REQUESTS = 20_000
 THREADS = 4
@@ -77,7 +77,7 @@ def meanings(tmp_path_factory) -> dict[str, tuple[str | None, str | None]]:
     found |= {text: (None, lang) for lang, texts in replies.texts.items() for text in texts.values()}
     found |= {text: key for key, text in replies.first.items()}
     found |= {text: key for key, texts in replies.more.items() for text in texts}
-    app.extensions["hotline_db"].engine.dispose()
+    app.services.storage.engine.dispose()
     return found
 
 

@@ -8,10 +8,11 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 import requests
 
-from hotline import create_app, limits
-from hotline.content import fill, placeholder_values
-from hotline.engine import get_engine
-from hotline.settings import SettingsError
+from hotline import create_app
+from hotline.core.placeholders import fill, placeholder_values
+from hotline.edges.settings import SettingsError
+from hotline.edges.storage import limits
+from hotline.services import get_engine
 from tests.conftest import CALLER, HOTLINE_NUMBER, PUBLIC_URL, TwilioClient
 from tests.fakes import FakeTwilioHttp
 
@@ -225,7 +226,7 @@ def fake_twilio_app(settings, tmp_path):
     def build(**changes: str):
         settings.update(changes, DATABASE_URL=f"sqlite:///{tmp_path / 'hotline.db'}")
         app = create_app(settings)
-        fake = app.extensions["twilio_http"] = FakeTwilioHttp()
+        fake = app.services.twilio_http = FakeTwilioHttp()
         return app, fake, TwilioClient(app.test_client())
 
     return build

@@ -8,12 +8,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from hotline import qr
-from hotline.cli import main
-from hotline.content import load_catalog
-from hotline.settings import LANGUAGES
+from hotline.cli.main import main
+from hotline.core.catalog import load_catalog
+from hotline.edges import qr
 from tests.browser import cli_env, decode_qr, launch_browser
-from tests.conftest import HOTLINE_NUMBER, PUBLIC_URL, TEST_SETTINGS
+from tests.conftest import HOTLINE_NUMBER, LANGUAGES, PUBLIC_URL, TEST_SETTINGS
 
 CATALOG = load_catalog()
 CASES = [(kind, lang, topic_id) for topic_id in CATALOG.topics for lang in LANGUAGES

@@ -10,7 +10,7 @@ import pytest
 import textstat
 from textstat.backend import counts, metrics
 
-from hotline import readability
+from hotline.core import readability
 
 EN_SIMPLE = "The dog is big. It can run fast. We like to play with it."
 EN_LEGAL = (
@@ -76,10 +76,10 @@ def test_spanish_legal_text_is_hard() -> None:
 
 
 @pytest.mark.parametrize(
-    ("lang", "keys"), [("en", {"fk_grade"}), ("es", {"fernandez_huerta", "szigriszt_pazos"})]
+    ("lang", "keys"), [("english", {"fk_grade"}), ("spanish", {"fernandez_huerta", "szigriszt_pazos"})]
 )
 def test_scores_keys(lang: str, keys: set[str]) -> None:
-    result = readability.scores(EN_SIMPLE if lang == "en" else ES_SIMPLE, lang)
+    result = readability.scores(EN_SIMPLE if lang == "english" else ES_SIMPLE, lang)
     assert set(result) == keys
     assert all(isinstance(value, float) for value in result.values())
 
@@ -93,7 +93,7 @@ def test_scores_rejects_other_languages(lang: str) -> None:
 @pytest.mark.parametrize("text", ["", "   ", "?!"])
 def test_wordless_text_is_rejected(text: str) -> None:
     with pytest.raises(ValueError, match="no words"):
-        readability.scores(text, "es")
+        readability.scores(text, "spanish")
 
 
 @pytest.fixture

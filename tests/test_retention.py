@@ -11,9 +11,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from hotline import create_app, retention
-from hotline.settings import SettingsError
-from hotline.twilio_setup import twilio_command
+from hotline import create_app
+from hotline.cli.twilio import twilio_command
+from hotline.edges.retention import callbacks as retention
+from hotline.edges.settings import SettingsError
 from tests.conftest import CALLER, HOTLINE_NUMBER, PUBLIC_URL, TwilioClient
 
 INBOUND = "SM" + "1" * 32
@@ -29,7 +30,7 @@ def settings(settings):
 
 @pytest.fixture
 def deleter(app) -> retention.Deleter:
-    return app.extensions["retention"]
+    return app.services.deleter
 
 
 def drain(deleter: retention.Deleter) -> list[float]:
@@ -186,7 +187,7 @@ def test_outbound_texts_get_the_status_callback(app):
 
 
 def test_text_me_this_asks_for_the_status_callback(app, fake_twilio):
-    from hotline import outbound
+    from hotline.edges import outbound
 
     with app.test_request_context():
         assert outbound.text_topic(CALLER, "rights", "en") == "sent"
@@ -202,7 +203,7 @@ class TestOff:
     def test_nothing_is_marked_or_deleted(self, app, twilio, fake_twilio):
         assert status_callback(twilio.sms("RIGHTS")) == ""
         assert report_call(twilio, "completed").status_code == 204  # a number set up while it was on
-        assert app.extensions["retention"] is None and fake_twilio.requests == []
+        assert app.services.deleter is None and fake_twilio.requests == []
         with app.test_request_context():
             assert retention.outbound_status_callback() == {}
 

@@ -10,13 +10,14 @@ from pathlib import Path
 import pytest
 
 from hotline import create_app
-from hotline.agreements import Agreement
-from hotline.check import run_check
-from hotline.check_translations import confirm_translations
-from hotline.content import default_messages_dir, load_catalog
-from hotline.county_answers import AgreementList, answer_county_question, load_county_words
-from hotline.engine import get_engine
-from hotline.settings import SettingsError, read_settings
+from hotline.cli.check.report import run_check
+from hotline.cli.check.translations import confirm_translations
+from hotline.core.agreements import Agreement
+from hotline.core.catalog import load_catalog
+from hotline.core.county_answers import AgreementList, answer_county_question, load_county_words
+from hotline.core.toml_files import default_messages_dir
+from hotline.edges.settings import SettingsError, read_settings
+from hotline.services import get_engine
 from tests.conftest import TwilioClient
 from tests.test_sms import reply_text
 

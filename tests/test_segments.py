@@ -131,7 +131,7 @@ from pathlib import Path
 
 import pytest
 
-from hotline.segments import SegmentCount, count_segments
+from hotline.core.segments import SegmentCount, count_segments
 
 FIXTURE = Path(__file__).parent / "fixtures" / "segments.json"
 DOC = json.loads(FIXTURE.read_text(encoding="utf-8"))

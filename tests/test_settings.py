@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from hotline import create_app
-from hotline.settings import SETTINGS, SettingsError, example_env
+from hotline.edges.settings import SETTINGS, SettingsError, example_env
 
 
 @pytest.mark.parametrize(("change", "message"), [

@@ -4,7 +4,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from hotline.engine import get_engine
+from hotline.services import get_engine
 
 
 def reply_text(response) -> str | None:

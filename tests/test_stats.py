@@ -7,9 +7,18 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from hotline import create_app, stats
-from hotline.db import get_db_engine, usage
-from hotline.stats import export_csv, find_flyer_code, format_text, parse_flyer_code, read_report, record, show_count
+from hotline import create_app
+from hotline.edges.storage import stats
+from hotline.edges.storage.database import get_db_engine, usage
+from hotline.edges.storage.stats import (
+    export_csv,
+    find_flyer_code,
+    format_text,
+    parse_flyer_code,
+    read_report,
+    record,
+    show_count,
+)
 from tests.conftest import TwilioClient
 
 MONDAY = dt.date(2026, 11, 2)

@@ -9,14 +9,15 @@ import time
 from pathlib import Path
 
 import pytest
-from flask import Flask
 from sqlalchemy import MetaData, create_engine, pool, select, text, update
 from sqlalchemy.engine import make_url
 
-from hotline import create_app, db
-from hotline.db import get_db_engine, get_storage
-from hotline.settings import SettingsError, read_settings
-from hotline.stats import record
+from hotline import create_app
+from hotline.cli.database import db_command
+from hotline.edges.settings import SettingsError, read_settings
+from hotline.edges.storage import database as db
+from hotline.edges.storage.database import get_db_engine, get_storage
+from hotline.edges.storage.stats import record
 from tests.conftest import TwilioClient
 from tests.test_sms import reply_text
 
@@ -37,11 +38,9 @@ def test_heroku_style_urls_use_psycopg(url, expected):
 
 
 def test_no_database_url_means_sqlite_in_the_instance_folder(tmp_path):
-    app = Flask("hotline", instance_path=str(tmp_path / "instance"))
-    app.config.update(read_settings({}))
-    db.init_app(app)
+    storage = db.connect(read_settings({})["DATABASE_URL"], str(tmp_path / "instance"))
     assert (tmp_path / "instance" / "hotline.db").is_file()
-    app.extensions["hotline_db"].engine.dispose()
+    storage.engine.dispose()
 
 
 @pytest.mark.parametrize(("name", "value"), [
@@ -67,7 +66,7 @@ def test_tables_are_made_at_start_and_db_init_keeps_the_counts(app, runner, data
     with app.app_context():
         record("sms", "rights", "en", "answered")
         for _ in range(2):
-            result = runner.invoke(db.db_command, ["init"])
+            result = runner.invoke(db_command, ["init"])
             assert result.exit_code == 0, result.output
             assert f"schema version {db.SCHEMA_VERSION}" in result.output
         with get_db_engine().connect() as connection:
@@ -84,7 +83,7 @@ def test_a_newer_schema_is_refused_loudly_by_db_init_and_quietly_by_counters(app
         get_storage().ready = False
         record("sms", "rights", "en", "answered")  # skipped, not raised
         assert "schema version" in caplog.text
-        result = runner.invoke(db.db_command, ["init"])
+        result = runner.invoke(db_command, ["init"])
         assert result.exit_code == 1 and "schema version" in result.output
 
 
@@ -154,7 +153,7 @@ def test_nothing_stored_or_logged_can_point_at_a_person(settings, database_url, 
         meta = MetaData()
         meta.reflect(connection)
         stored = [repr(row) for table in meta.tables.values() for row in connection.execute(select(table))]
-    app.extensions["hotline_db"].engine.dispose()
+    app.services.storage.engine.dispose()
     assert any("'A7'" in row for row in stored) and any("rate_limited" in row for row in stored)  # it did count
     files = b"".join(p.read_bytes() for p in Path(tmp_path).glob("hotline.db*"))  # SQLite: the raw pages too
     logged = caplog.text + "".join(str(r.args) for r in caplog.records)

@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from hotline.twilio_setup import twilio_command
+from hotline.cli.main import main
+from hotline.cli.twilio import twilio_command
 from tests.conftest import HOTLINE_NUMBER, PUBLIC_URL
 
 NUMBER_SID = "PN" + "4" * 32
@@ -166,6 +167,6 @@ def test_commands_outside_tests_build_a_bare_app_from_the_environment(monkeypatc
     for name, value in {"HOTLINE_PUBLIC_URL": PUBLIC_URL, "HOTLINE_NUMBER": HOTLINE_NUMBER,
                         "TWILIO_ACCOUNT_SID": "", "TWILIO_AUTH_TOKEN": ""}.items():
         monkeypatch.setenv(name, value)
-    result = CliRunner().invoke(twilio_command, ["setup", "--dry-run"])
+    result = CliRunner().invoke(main, ["twilio", "setup", "--dry-run"])
     assert result.exit_code == 0, result.output
     assert re.search(rf"sms_url\s+{re.escape(PUBLIC_URL)}/sms", result.output)

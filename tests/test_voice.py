@@ -9,10 +9,13 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from hotline import create_app, phonetree, stats
-from hotline.content import ContentError, default_messages_dir, fill, placeholder_values
-from hotline.engine import get_engine
-from hotline.settings import SettingsError
+from hotline import create_app
+from hotline.core import call_flow as phonetree
+from hotline.core.placeholders import fill, placeholder_values
+from hotline.core.toml_files import ContentError, default_messages_dir
+from hotline.edges.settings import SettingsError
+from hotline.edges.storage import stats
+from hotline.services import get_engine
 from tests.conftest import CALLER, HOTLINE_NUMBER, PUBLIC_URL, TEST_SETTINGS, TwilioClient, sign
 from tests.fakes import FakeTwilioHttp
 
@@ -49,9 +52,8 @@ def says(root: ET.Element) -> list[ET.Element]:
 
 
 def prompt(app, lang: str, name: str) -> str:
-    """The words of a voice.toml prompt, as the caller hears them."""
-    with app.app_context():
-        return fill(get_engine().catalog.voice[lang][name], placeholder_values(app.config))
+    """The words of a voice.toml prompt, as the caller hears them (keys and settings filled in)."""
+    return " ".join(app.services.script.lines[lang, name])
 
 
 def check_structure(root: ET.Element, lang: str | None, app) -> None:
@@ -70,8 +72,7 @@ def check_structure(root: ET.Element, lang: str | None, app) -> None:
         assert len(says(gather)) >= 1  # the menu is said inside, so callers can barge in
     else:
         assert children and children[-1].tag == "Hangup"  # never silence, never a dead end
-    voices = {"en-US": app.config["HOTLINE_VOICE_EN"], app.config["HOTLINE_VOICE_LANGUAGE_ES"]:
-              app.config["HOTLINE_VOICE_ES"]}
+    voices = {speech: voice for voice, speech in app.services.script.voices.values()}  # language -> its voice
     for say in says(root):
         assert say.text and voices.get(say.get("language")) == say.get("voice")
     languages = {e.get("language") for e in [*says(root), *gathers]}
@@ -121,10 +122,10 @@ def walk_app(tmp_path_factory):
     """One app for the whole walk, with a fake Twilio, so the walk runs once per module."""
     db = tmp_path_factory.mktemp("walk") / "hotline.db"
     app = create_app({**TEST_SETTINGS, "DATABASE_URL": f"sqlite:///{db}", "HOTLINE_STATE": "WY"})
-    app.extensions["twilio_http"] = FakeTwilioHttp()
+    app.services.twilio_http = FakeTwilioHttp()
     with app.app_context():  # with ICE's list loaded, the walk reaches "say a county" too
-        from hotline.agreements import read_spreadsheet
-        from hotline.agreements_store import store_list
+        from hotline.core.agreements import read_spreadsheet
+        from hotline.edges.storage.agreement_lists import store_list
         from tests.test_agreements import AS_OF, SAMPLE
 
         store_list("participating", AS_OF, SAMPLE.name, read_spreadsheet(SAMPLE))
@@ -313,7 +314,7 @@ def test_match_phrase_finds_one_option_inside_an_utterance(speech, expected):
      phonetree.Call("language", "en", None, 0, ("rights",))),
 ])
 def test_read_call_accepts_only_known_values(app, query, expected):
-    tree = app.extensions["voice_script"].tree
+    tree = app.services.script.tree
     call = phonetree.read_call(query, tree)
     assert call == expected
     assert phonetree.read_call(dict(parse_qsl(phonetree.write_call(call))), tree) == call

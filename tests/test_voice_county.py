@@ -6,9 +6,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from hotline.agreements import read_spreadsheet
-from hotline.agreements_store import store_list
-from hotline.engine import get_engine
+from hotline.core.agreements import read_spreadsheet
+from hotline.edges.storage.agreement_lists import store_list
+from hotline.services import get_engine
 from tests.conftest import CALLER, HOTLINE_NUMBER, PUBLIC_URL, TwilioClient
 from tests.test_agreements import AS_OF, SAMPLE
 
@@ -40,7 +40,7 @@ def app(settings, tmp_path, monkeypatch):
     from hotline import create_app
 
     settings.update(DATABASE_URL=f"sqlite:///{tmp_path / 'hotline.db'}", HOTLINE_STATE="WY")
-    monkeypatch.setattr("hotline.agreements_store.today", lambda: AS_OF + dt.timedelta(days=5))
+    monkeypatch.setattr("hotline.edges.storage.agreement_lists.today", lambda: AS_OF + dt.timedelta(days=5))
     return create_app(settings)
 
 
@@ -92,7 +92,8 @@ def test_without_a_loaded_list_the_county_question_is_not_offered(app):
     caller.answer(Digits="2")  # the 287(g) topic
     with app.app_context():
         voice = get_engine().catalog.voice["en"]
-    assert voice["county_offer"] not in caller.heard()
+    offer = " ".join(app.services.script.lines["en", "after:county"])  # "... press 3", as spoken
+    assert offer not in caller.heard()
     caller.answer(Digits="3")
     assert voice["wrong_key"] in caller.heard()
     assert urlsplit(caller.root.find("Gather").get("action")).query.startswith("s=after")
@@ -100,7 +101,7 @@ def test_without_a_loaded_list_the_county_question_is_not_offered(app):
 
 def test_a_county_the_list_cannot_answer_is_said_so(app, monkeypatch):
     load_sample(app)
-    monkeypatch.setattr("hotline.voice.answer_spoken_county", lambda speech, lang: None)
+    monkeypatch.setattr("hotline.channels.voice.answer_spoken_county", lambda speech, lang: None)
     caller = Caller(app)
     reach_county_question(caller, "1")
     caller.answer(SpeechResult="mumble")
@@ -130,8 +131,7 @@ def test_only_the_287g_topic_offers_the_county_question(app):
     caller.post("/voice")
     caller.answer(Digits="1")
     caller.answer(Digits="3")  # rights
-    with app.app_context():
-        offer = get_engine().catalog.voice["en"]["county_offer"]
+    offer = " ".join(app.services.script.lines["en", "after:county"])  # "... press 3", as spoken
     assert offer not in caller.heard()
     caller.answer(Digits="3")
     assert urlsplit(caller.root.find("Gather").get("action")).query.startswith("s=after")  # a wrong key here

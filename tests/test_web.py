@@ -11,12 +11,13 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from hotline import create_app, qr, web
-from hotline.content import ContentError, default_messages_dir
-from hotline.flyer import serve_app
-from hotline.settings import LANGUAGES
+from hotline import create_app
+from hotline.channels import web
+from hotline.core.toml_files import ContentError, default_messages_dir
+from hotline.edges import qr
+from hotline.edges.printing import serve_app
 from tests.browser import axe_source, decode_qr, launch_browser, module_settings
-from tests.conftest import HOTLINE_NUMBER
+from tests.conftest import HOTLINE_NUMBER, LANGUAGES
 
 TOPICS = ("detainer", "287g", "rights")
 PAGES = ["/", *(f"/{lang}/{topic}" for lang in LANGUAGES for topic in TOPICS),
@@ -45,7 +46,7 @@ def test_page_is_private_and_cacheable(client, path):
 @pytest.mark.parametrize("topic", TOPICS)
 def test_topic_page_links_to_text_and_call(client, app, lang, topic):
     html = client.get(f"/{lang}/{topic}").get_data(as_text=True)
-    keyword = app.extensions["hotline"].catalog.topics[topic].keywords[lang][0]
+    keyword = app.services.engine.catalog.topics[topic].keywords[lang][0]
     typed = unicodedata.normalize("NFKD", keyword).encode("ascii", "ignore").decode()  # RETENCIÓN -> RETENCION
     assert f'<html lang="{lang}">' in html
     assert f'href="sms:{HOTLINE_NUMBER}?&amp;body={typed}"' in html
@@ -66,7 +67,7 @@ def test_unknown_page_is_404(client, path):
 def test_qr_endpoint_serves_the_code_for_the_payload(client, app):
     response = client.get("/qr/sms/es/rights.svg?code=A7")
     assert response.mimetype == "image/svg+xml"
-    topic = app.extensions["hotline"].catalog.topics["rights"]
+    topic = app.services.engine.catalog.topics["rights"]
     assert response.data == qr.render_svg(qr.make_payload("sms", "es", topic, app.config, "A7"))
 
 
@@ -135,7 +136,7 @@ def page(browser, server):
 
 def expected_text(app, path: str) -> list[str]:
     """List words a reader must see on a page, taken from messages/ and not retyped here."""
-    site = app.extensions["hotline_web"]
+    site = app.services.site
     if path == "/":
         return [site.words[lang]["site_name"] for lang in LANGUAGES]
     if path.startswith("/flyer"):
@@ -204,14 +205,14 @@ def test_every_code_on_the_printed_flyer_decodes(browser, server, tmp_path, code
     page = browser.new_page(device_scale_factor=2)
     page.goto(f"{base}/flyer?size=letter" + (f"&code={code}" if code else ""))
     page.locator(".sheet").screenshot(path=tmp_path / "flyer.png")
-    catalog = app.extensions["hotline"].catalog
+    catalog = app.services.engine.catalog
     expected = [qr.make_payload("sms", lang, catalog.topics[topic_id], app.config, code)
                 for lang in LANGUAGES for topic_id in TOPICS] + [f"tel:{HOTLINE_NUMBER}"]
     assert sorted(decode_qr(tmp_path / "flyer.png")) == sorted(expected)  # 287G twice: en, es
 
 
 def test_topic_pages_are_counted_without_anything_about_the_reader(app, client):
-    from hotline.stats import read_report
+    from hotline.edges.storage.stats import read_report
 
     client.get("/es/rights", headers={"X-Forwarded-For": "203.0.113.9"})
     client.get("/en/287g")

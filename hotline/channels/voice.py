@@ -1,0 +1,150 @@
+"""The voice webhook: Twilio POSTs each step of a call here; we answer from the call flow."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping
+from dataclasses import replace
+
+from flask import Blueprint, current_app, request
+from twilio.twiml.voice_response import VoiceResponse
+
+from hotline.core import call_flow
+from hotline.core.agreements import state_code
+from hotline.core.catalog import Catalog
+from hotline.core.counties import counties_by_state
+from hotline.core.menu import Tree
+from hotline.core.placeholders import fill, placeholder_values
+from hotline.core.toml_files import ContentError
+from hotline.edges import outbound
+from hotline.edges.settings.checks import voice_of
+from hotline.edges.signature import require_twilio_signature
+from hotline.edges.storage import stats
+from hotline.edges.storage.agreement_lists import answer_spoken_county, current_list
+from hotline.edges.twiml import xml_response
+from hotline.services import services
+
+bp = Blueprint("voice", __name__)
+
+GATHER_TIMEOUT_SECONDS = 6  # a frightened caller may need a moment to find the keypad
+
+
+class Script:
+    """Every spoken line, voice and hint, prepared once; renders a call-flow turn as TwiML."""
+
+    def __init__(self, catalog: Catalog, tree: Tree, config: Mapping[str, object]):
+        self.tree, codes = tree, catalog.languages.codes
+        self.voices = {lang: voice_of(config, lang, catalog.languages) for lang in codes}
+        values = placeholder_values(config)
+        self.lines: dict[call_flow.Line, tuple[str, ...]] = {}
+        for lang in codes:
+            words = catalog.voice[lang]
+            press = {"key": catalog.languages[lang].key}  # "For English, press 1": the key that works
+            for name in call_flow.PROMPTS:
+                self.lines[lang, name] = split_paragraphs(fill(_word(words, lang, name), {**values, **press}))
+            self.lines[lang, "topic_menu"] = _list_menu(words, lang, catalog.menu)
+            for key, action in tree.after_keys.items():
+                said = _word(words.get("after_topic") or {}, lang, f"after_topic.{action}")
+                self.lines[lang, f"after:{action}"] = (said.replace("{key}", key),)
+            for topic in catalog.topics.values():
+                self.lines[lang, f"topic:{topic.id}"] = split_paragraphs(fill(topic.texts[lang].voice, values))
+        either = {**{lang: lang for lang in codes}, None: tree.default_lang}
+        counties = list(counties_by_state().get(state_code(config["HOTLINE_STATE"]) or "", {}).values())
+        self.hints = {(step, lang): ", ".join(sorted(set(_raw_phrases(catalog, step, either[lang], counties))))
+                      for step in call_flow.STEPS for lang in either}
+        self.render = functools.lru_cache(maxsize=4096)(self._render)
+
+    def _render(self, turn: call_flow.Turn, base: str, county: bool = True) -> str:
+        tree = replace(self.tree, county=county)
+        response = VoiceResponse()
+        self._say(response, turn.say)
+        if turn.spoken:
+            voice, language = self.voices[turn.lang]
+            for paragraph in split_paragraphs(turn.spoken):
+                response.say(paragraph, voice=voice, language=language)
+        if turn.next is None:
+            response.hangup()
+            return str(response)
+        _, language = self.voices[turn.next.lang or tree.default_lang]
+        gather = response.gather(
+            action=f"{base}/voice/step?{call_flow.write_call(turn.next)}", method="POST",
+            input="dtmf speech", num_digits=1, finish_on_key="", timeout=GATHER_TIMEOUT_SECONDS,
+            speech_timeout="auto", language=language, hints=self.hints[turn.next.step, turn.next.lang])
+        self._say(gather, call_flow.prompt_lines(turn.next, tree))
+        # Twilio falls through to here when the caller says nothing: re-prompt, don't hang up.
+        response.redirect(f"{base}/voice/step?{call_flow.write_call(turn.next, silent=True)}",
+                          method="POST")
+        return str(response)
+
+    def _say(self, verb: VoiceResponse, lines: tuple[call_flow.Line, ...]) -> None:
+        for lang, name in lines:
+            voice, language = self.voices[lang]
+            for i, paragraph in enumerate(self.lines[lang, name]):
+                if i and name.startswith("topic:"):
+                    verb.pause(length=1)  # a blank line in a topic's voice text is a pause
+                verb.say(paragraph, voice=voice, language=language)
+
+
+def split_paragraphs(text: str) -> tuple[str, ...]:
+    """Split a spoken text at blank lines, joining the lines of each paragraph."""
+    return tuple(" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip())
+
+
+def _list_menu(words: Mapping[str, object], lang: str, menu: Mapping[str, str]) -> tuple[str, ...]:
+    names = words.get("topic_names") if isinstance(words.get("topic_names"), Mapping) else {}
+    option = _word(words, lang, "menu_option")
+    return tuple(option.replace("{topic}", _word(names, lang, f"topic_names.{topic}"))
+                 .replace("{key}", key) for key, topic in menu.items())
+
+
+def _word(words: Mapping[str, object], lang: str, name: str) -> str:
+    text = words.get(name.rpartition(".")[2])
+    if not isinstance(text, str) or not text.strip():
+        raise ContentError(f"voice.toml:{lang}.{name} is missing or empty")
+    return text.strip()
+
+
+def _raw_phrases(catalog: Catalog, step: str, lang: str, counties: list[str]) -> list[str]:
+    voice = catalog.voice[lang]
+    if step == "county":  # the state's county names help recognition most here
+        return counties + [p for phrases in voice["say_after_topic"].values() for p in phrases]
+    if step == "language":  # every language's name, and topics in the default language
+        return [p for code in catalog.languages.codes for p in catalog.voice[code]["say_language"]] + [
+            p for phrases in voice["say_topics"].values() for p in phrases]
+    part = voice["say_topics"] if step == "menu" else voice["say_after_topic"]
+    return [p for phrases in part.values() for p in phrases]
+
+
+def _base_url() -> str:
+    return current_app.config["HOTLINE_PUBLIC_URL"].rstrip("/") or request.host_url.rstrip("/")
+
+
+@bp.post("/voice")
+@require_twilio_signature
+def incoming_call():
+    """Greet a new call and ask for a language."""
+    turn = call_flow.start_call()
+    stats.record("voice", None, None, turn.outcome)
+    script = services().script
+    return xml_response(script.render(turn, _base_url()))
+
+
+@bp.post("/voice/step")
+@require_twilio_signature
+def call_step():
+    """Move a call one step on from what the caller pressed or said; the state is in the URL."""
+    script = services().script
+    county = current_list() is not None  # offer "say a county" only with a list to answer from
+    tree = replace(script.tree, county=county)
+    call = call_flow.read_call(request.args, tree)
+    heard = call_flow.Heard(request.form.get("Digits", ""), request.form.get("SpeechResult", ""),
+                            silent=request.args.get("x") == "1")
+    turn = call_flow.next_turn(call, heard, tree)
+    if turn.send:  # only ever to the number Twilio says is calling
+        result = outbound.text_topic(request.form.get("From", ""), call.topic, call.lang)
+        turn = call_flow.report_text(call, result)
+    if turn.lookup:
+        turn = call_flow.report_county(call, answer_spoken_county(heard.speech, call.lang))
+    stats.record("voice", turn.topic, turn.lang, turn.outcome)
+    return xml_response(script.render(turn, _base_url(), county))

@@ -1,0 +1,59 @@
+"""Refuse malformed webhook requests early and plainly: wrong method, content type, encoding or size.
+
+Twilio always POSTs application/x-www-form-urlencoded UTF-8, percent-encoded. Anything else is
+not Twilio, so it gets an empty 4xx before the signature is even checked, and never a 500 or an
+HTML error page. Werkzeug would quietly replace bad bytes with U+FFFD, so the raw body is checked.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote_to_bytes
+
+from flask import Flask, Response, request
+from werkzeug.exceptions import HTTPException, UnsupportedMediaType
+
+from hotline.services import services
+
+FORM = "application/x-www-form-urlencoded"
+BAD_PERCENT = re.compile(rb"%(?![0-9A-Fa-f]{2})")  # a % not followed by two hex digits
+PLAIN_ERRORS = (400, 405, 413, 415)
+
+
+def find_webhook_paths(app: Flask, webhooks: frozenset[str]) -> frozenset[str]:
+    """List the URL rules of the webhook blueprints' views (405s are answered by path, before any blueprint)."""
+    return frozenset(rule.rule for rule in app.url_map.iter_rules() if rule.endpoint.partition(".")[0] in webhooks)
+
+
+def is_well_formed(data: bytes) -> bool:
+    """Tell whether form or query bytes are valid percent-encoding of UTF-8 text."""
+    if BAD_PERCENT.search(data):
+        return False
+    try:
+        unquote_to_bytes(data.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def check_webhook_request() -> Response | None:
+    """Refuse a webhook POST that is not form-encoded UTF-8 text; let anything else through."""
+    if request.method != "POST" or request.blueprint not in services().webhooks:
+        return None
+    charset = request.mimetype_params.get("charset", "utf-8").lower()
+    if request.mimetype != FORM or charset not in ("utf-8", "utf8"):
+        raise UnsupportedMediaType()
+    body = request.get_data(cache=True)  # 413 past MAX_CONTENT_LENGTH; the form is parsed from this copy
+    if not (is_well_formed(body) and is_well_formed(request.query_string)):
+        return Response(status=400)
+    return None
+
+
+def answer_plainly(error: HTTPException) -> Response | HTTPException:
+    """Answer a webhook's 400, 405, 413 or 415 with an empty body; leave other pages' errors as they are."""
+    if request.path not in services().webhook_paths:
+        return error
+    response = Response(status=error.code)
+    if error.code == 405 and getattr(error, "valid_methods", None):
+        response.headers["Allow"] = ", ".join(error.valid_methods)
+    return response

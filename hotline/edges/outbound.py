@@ -1,0 +1,88 @@
+"""Text a topic's SMS answer to the caller's own number ("text me this"), guarded against fraud.
+
+SMS pumping fraud makes a service text numbers that earn the fraudster money. So the hotline
+texts only the number Twilio says is calling (never one typed or spoken), only real numbers
+in allowed countries, each topic once per call (the phone tree), a few times a day per number
+and a few hundred times a day in all.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+
+from flask import current_app
+from twilio.base.exceptions import TwilioRestException
+
+from hotline.edges.retention.callbacks import outbound_status_callback
+from hotline.edges.storage import limits
+from hotline.edges.twilio_client import GEO_PERMISSION, NOT_A_MOBILE, OPTED_OUT, rest_client
+from hotline.services import get_engine
+
+log = logging.getLogger(__name__)
+
+# What Twilio puts in From for a withheld or unknown caller ID; the short ones spell
+# "anonymous", "restricted", "blocked" and "unavailable" on a keypad.
+WITHHELD = frozenset({"", "anonymous", "+266696687", "+7378742833", "+2562533", "+86282452253"})
+E164 = re.compile(r"\+[1-9][0-9]{7,14}")  # also rules out client:... and sip:... callers
+DAY_SECONDS = 24 * 60 * 60
+# Twilio errors that mean "this number cannot get our texts", not "try again later".
+REFUSALS = {OPTED_OUT: "opted_out", NOT_A_MOBILE: "not_possible", GEO_PERMISSION: "not_possible"}
+
+
+def read_countries(config: Mapping[str, object]) -> tuple[str, ...]:
+    """List the number prefixes "text me this" may text."""
+    return tuple(p.strip() for p in str(config["HOTLINE_TEXT_ME_COUNTRIES"]).split(",") if p.strip())
+
+
+def can_text(number: str, countries: tuple[str, ...]) -> bool:
+    """Tell whether a caller ID is a real phone number in an allowed country."""
+    return (number.lower() not in WITHHELD and E164.fullmatch(number) is not None
+            and number.startswith(countries))
+
+
+def text_topic(caller: str, topic: str, lang: str) -> str:
+    """Text the topic's SMS answer to the caller's own number; say what became of it."""
+    config = current_app.config
+    if not can_text(caller, read_countries(config)):
+        return "not_possible"
+    client, sender = rest_client(), _read_sender(config)
+    per_number = int(config["HOTLINE_TEXT_ME_DAILY_PER_NUMBER"])
+    total = int(config["HOTLINE_TEXT_ME_DAILY_TOTAL"])
+    if client is None or not sender or not (per_number and total):
+        log.warning("Text me this is off (no Twilio credentials, no sender or a cap of 0): not sent")
+        return "unavailable"
+    refused = _count_text(caller, per_number, total)
+    if refused:
+        return refused
+    try:
+        client.messages.create(to=caller, body=get_engine().replies.text_me[topic, lang], **sender,
+                               **outbound_status_callback())  # zero-retention mode deletes it
+    except TwilioRestException as error:  # its message holds the request: log the code only
+        log.warning("Text me this: Twilio refused the text, error %s", error.code)
+        return REFUSALS.get(error.code, "failed")
+    except Exception as error:  # a timeout or lost connection must never break the call
+        log.warning("Text me this: could not reach Twilio (%s)", type(error).__name__)
+        return "failed"
+    return "sent"
+
+
+def _count_text(caller: str, per_number: int, total: int) -> str | None:
+    # Fail closed, unlike limits.allow: a database outage must not lift the caps on what
+    # fraud can cost, and the caller has already heard the answer on the call.
+    # Per number first, so one number at its cap cannot use up everyone's daily total.
+    count = limits.count_use("text_me_number", caller, DAY_SECONDS)
+    if count is None or count > per_number:
+        return "limited" if count else "unavailable"
+    count = limits.count_use("text_me_total", None, DAY_SECONDS)
+    if count is None or count > total:
+        log.warning("Text me this: daily total reached or database down; not sent")
+        return "unavailable"
+    return None
+
+
+def _read_sender(config: Mapping[str, object]) -> dict[str, str]:
+    if config["HOTLINE_MESSAGING_SERVICE_SID"]:  # it also handles STOP in Spanish, if set up
+        return {"messaging_service_sid": str(config["HOTLINE_MESSAGING_SERVICE_SID"])}
+    return {"from_": str(config["HOTLINE_NUMBER"])} if config["HOTLINE_NUMBER"] else {}

@@ -1,0 +1,174 @@
+"""Keep the hotline's counters in a database: a SQLite file by default, PostgreSQL in production."""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from sqlalchemy import BigInteger, Column, Date, Engine, Integer, MetaData, String, Table, create_engine, event, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+from hotline.edges.settings import SettingsError
+from hotline.services import services
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+SCHEMA_VERSION = 1  # one version so far; the first schema change brings Alembic, baselined at 1
+TIMEOUT_MS = 2000  # longest a statement (or a SQLite lock wait) may take: Twilio gives up after 15 s
+CONNECT_TIMEOUT_S = 2  # libpq's shortest
+SLOW_FAILURE_S = 1.0  # a failure that took this long means a slow database: rest it for a while
+REST_AFTER_SLOW_FAILURE_S = 10.0
+ERROR_LOG_INTERVAL_S = 60.0
+
+metadata = MetaData()
+schema = Table("hotline_schema", metadata,
+               Column("id", Integer, primary_key=True, autoincrement=False),
+               Column("version", Integer, nullable=False))
+# Counters only. Columns are part of the key, so "" (not NULL) stands for "none".
+usage = Table("usage_daily", metadata,
+              Column("day", Date, primary_key=True),
+              Column("channel", String(16), primary_key=True),
+              Column("topic", String(64), primary_key=True),
+              Column("lang", String(8), primary_key=True),
+              Column("outcome", String(32), primary_key=True),
+              Column("flyer_code", String(8), primary_key=True),
+              Column("count", BigInteger, nullable=False))
+# key is an HMAC of bucket and subject: never a number; rows go once their window ends.
+rate_limits = Table("rate_limits", metadata,
+                    Column("key", String(64), primary_key=True),
+                    Column("window_start", BigInteger, primary_key=True),
+                    Column("expires_at", BigInteger, nullable=False, index=True),
+                    Column("count", Integer, nullable=False))
+
+
+@dataclass
+class Storage:
+    engine: Engine
+    ready: bool = False  # tables checked since start
+    resting_until: float = 0.0
+    error_logged_at: float = -math.inf
+    next_prune: float = 0.0
+
+
+def default_url(instance_path: str) -> str:
+    """Return the URL of the SQLite file in the instance folder, creating the folder."""
+    os.makedirs(instance_path, exist_ok=True)
+    return "sqlite:///" + os.path.join(instance_path, "hotline.db")
+
+
+def normalise_url(url: str) -> str:
+    """Send Heroku-style postgres:// and plain postgresql:// URLs through psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine with timeouts short enough to answer Twilio in time."""
+    try:
+        backend = make_url(url).get_backend_name()
+        if backend == "postgresql":
+            return create_engine(url, hide_parameters=True, pool_pre_ping=True, pool_timeout=TIMEOUT_MS / 1000,
+                                 connect_args={"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "hotline",
+                                               "options": f"-c statement_timeout={TIMEOUT_MS}"})
+        if backend == "sqlite":
+            engine = create_engine(url, hide_parameters=True, pool_timeout=TIMEOUT_MS / 1000,
+                                   connect_args={"timeout": TIMEOUT_MS / 1000})
+            event.listen(engine, "connect", tune_sqlite)
+            return engine
+    except (ArgumentError, NoSuchModuleError, TypeError, ValueError) as error:
+        raise SettingsError(f"DATABASE_URL is not usable ({error}); e.g. postgresql://user:password@host/db") from None
+    raise SettingsError(f"DATABASE_URL must be a SQLite or PostgreSQL URL, not {backend}")
+
+
+def tune_sqlite(connection, _record) -> None:
+    """Let several gunicorn workers share one SQLite file."""
+    cursor = connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {TIMEOUT_MS}")  # first, so switching to WAL waits too
+    cursor.execute("PRAGMA journal_mode = WAL")  # readers never block the one writer
+    cursor.execute("PRAGMA synchronous = NORMAL")  # safe with WAL: a power cut may lose a count, not the file
+    cursor.close()
+
+
+def upsert_for(connection: Connection) -> Callable:
+    """Return the INSERT construct with ON CONFLICT support for this connection's database."""
+    return postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+
+
+def create_tables(storage: Storage) -> None:
+    """Create missing tables and record the schema version; safe from many workers at once."""
+    with storage.engine.connect() as connection:  # a database that is down fails here, at once
+        for attempt in (1, 2):
+            try:
+                metadata.create_all(connection)
+                connection.commit()
+                break
+            except Exception:  # another worker created a table at the same moment: look again
+                connection.rollback()
+                if attempt == 2:
+                    raise
+        insert = upsert_for(connection)(schema).values(id=1, version=SCHEMA_VERSION)
+        connection.execute(insert.on_conflict_do_nothing())
+        version = connection.scalar(select(schema.c.version))
+        connection.commit()
+    if version != SCHEMA_VERSION:
+        raise RuntimeError(f"database schema version {version}, but this hotline knows only {SCHEMA_VERSION}")
+    storage.ready = True
+
+
+def get_storage() -> Storage:
+    """Return the current app's storage."""
+    return services().storage
+
+
+def get_db_engine() -> Engine:
+    """Return the current app's SQLAlchemy engine."""
+    return get_storage().engine
+
+
+def log_error(storage: Storage, what: str, error: Exception) -> None:
+    """Log a database failure at most once a minute, naming no data."""
+    if time.monotonic() - storage.error_logged_at >= ERROR_LOG_INTERVAL_S:
+        storage.error_logged_at = time.monotonic()
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines() or [""]
+        log.error("Database unavailable, %s skipped (logged once a minute): %s: %s",
+                  what, type(error).__name__, reason[0])
+
+
+def run_safely(work: Callable[[Connection], T], what: str) -> T | None:
+    """Run work in one transaction; if the database fails, log it and return None."""
+    storage = get_storage()
+    if time.monotonic() < storage.resting_until:
+        return None
+    started = time.monotonic()
+    try:
+        if not storage.ready:
+            create_tables(storage)
+        with storage.engine.begin() as connection:
+            return work(connection)
+    except Exception as error:  # a counter must never stop an answer to a person
+        if time.monotonic() - started >= SLOW_FAILURE_S:
+            storage.resting_until = time.monotonic() + REST_AFTER_SLOW_FAILURE_S
+        log_error(storage, what, error)
+        return None
+
+
+def connect(database_url: str, instance_path: str) -> Storage:
+    """Connect to DATABASE_URL and create the tables; a database that is down must not stop the hotline."""
+    url = normalise_url(database_url) or default_url(instance_path)
+    storage = Storage(make_engine(url))
+    try:
+        create_tables(storage)
+    except Exception as error:  # tried again on first use
+        log_error(storage, "creating tables", error)
+    storage.engine.dispose()  # hold no connection that a forking server would share between workers
+    return storage

@@ -1,0 +1,26 @@
+"""Render TwiML replies as Flask responses."""
+
+from __future__ import annotations
+
+import functools
+
+from flask import Response
+from twilio.twiml.messaging_response import MessagingResponse
+from twilio.twiml.voice_response import VoiceResponse
+
+
+@functools.lru_cache(maxsize=512)
+def message_twiml(text: str | None, status_callback: str | None = None) -> str:
+    """Render an SMS reply (or an empty <Response/> for None); replies repeat, so cache them.
+
+    With status_callback, Twilio reports the reply's fate there (zero-retention mode deletes it then).
+    """
+    response = MessagingResponse()
+    if text:
+        response.message(text, **({"status_callback": status_callback} if status_callback else {}))
+    return str(response)
+
+
+def xml_response(twiml: str | MessagingResponse | VoiceResponse) -> Response:
+    """Wrap TwiML in a response with the content type Twilio expects."""
+    return Response(str(twiml), mimetype="text/xml")
