@@ -39,7 +39,9 @@ def create_app(test_config: Mapping[str, object] | None = None, *, serving: bool
     app.config.from_mapping(read_settings({} if test_config is not None else None))
     app.config.update(test_config or {})
     messages = Path(str(app.config["HOTLINE_MESSAGES_DIR"] or default_messages_dir()))
-    check_settings(app.config, load_languages(messages), serving)  # every problem at once, before anything starts
+    languages = load_languages(messages)
+    check_settings(app.config, languages, serving)  # every problem at once, before anything starts
+    app.config["HOTLINE_DEFAULT_LANGUAGE"] = app.config["HOTLINE_DEFAULT_LANGUAGE"] or languages.codes[0]
     app.secret_key = app.config["HOTLINE_SECRET_KEY"] or DEVELOPMENT_SECRET_KEY
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["HOTLINE_MAX_BODY_BYTES"])
     if is_development(app.config) and not app.config["HOTLINE_SECRET_KEY"]:

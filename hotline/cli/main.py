@@ -25,6 +25,11 @@ SAMPLE_CALLER = "+13075550123"  # a fictional 555 number: chat never sends anyth
 class HotlineGroup(FlaskGroup):
     """`hotline`: its own commands, then the app's (app.cli), built from .env and the environment."""
 
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        # Flask's --app, --env-file and --debug mean nothing to a volunteer: the app is always this one.
+        self.params = [param for param in self.params if param.name not in ("app", "env_file", "debug")]
+
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         """Find a command; for one of the app's, a broken setting is said plainly, not as "no such command"."""
         command = click.Group.get_command(self, ctx, name)

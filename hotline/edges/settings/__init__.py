@@ -41,8 +41,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HOTLINE_DISCREET_PREVIEW", "false",
             "true: every text starts with a neutral line (e.g. 'Info you asked for:') so a locked screen "
             "shows nothing about immigration", kind="flag"),
-    Setting("HOTLINE_DEFAULT_LANGUAGE", "en",
-            "Language used when a message gives no clue: a code from messages/languages.toml (en, es)"),
+    Setting("HOTLINE_DEFAULT_LANGUAGE", "",
+            "Language used when a message gives no clue: a code from messages/languages.toml (en, es); "
+            "empty means the first language listed there"),
     Setting("HOTLINE_MESSAGES_DIR", "",
             "Folder with the hotline's words; empty means the messages/ shipped with the app"),
     Setting("HOTLINE_MAX_BODY_BYTES", "32768",

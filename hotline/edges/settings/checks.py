@@ -71,7 +71,7 @@ def _is_number(value: str) -> bool:
 def check_values(config: Mapping[str, object], languages: Languages) -> list[str]:
     """Check the settings whose values must make sense together or name something real."""
     problems = []
-    if config.get("HOTLINE_DEFAULT_LANGUAGE") not in languages:
+    if config.get("HOTLINE_DEFAULT_LANGUAGE") and config["HOTLINE_DEFAULT_LANGUAGE"] not in languages:
         problems.append(f"HOTLINE_DEFAULT_LANGUAGE must be one of {', '.join(languages.codes)} "
                         "(messages/languages.toml)")
     public_url = str(config.get("HOTLINE_PUBLIC_URL", ""))
