@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import replace
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, request
 from twilio.twiml.voice_response import VoiceResponse
 
 from hotline.core import call_flow
@@ -19,7 +19,7 @@ from hotline.core.placeholders import fill, placeholder_values
 from hotline.core.toml_files import ContentError
 from hotline.edges import outbound
 from hotline.edges.settings.checks import voice_of
-from hotline.edges.signature import require_twilio_signature
+from hotline.edges.signature import public_base, require_twilio_signature
 from hotline.edges.storage import stats
 from hotline.edges.storage.agreement_lists import answer_spoken_county, current_list
 from hotline.edges.twiml import xml_response
@@ -116,10 +116,6 @@ def _raw_phrases(catalog: Catalog, step: str, lang: str, counties: list[str]) ->
     return [p for phrases in part.values() for p in phrases]
 
 
-def _base_url() -> str:
-    return current_app.config["HOTLINE_PUBLIC_URL"].rstrip("/") or request.host_url.rstrip("/")
-
-
 @bp.post("/voice")
 @require_twilio_signature
 def incoming_call():
@@ -127,7 +123,7 @@ def incoming_call():
     turn = call_flow.start_call()
     stats.record("voice", None, None, turn.outcome)
     script = services().script
-    return xml_response(script.render(turn, _base_url()))
+    return xml_response(script.render(turn, public_base()))
 
 
 @bp.post("/voice/step")
@@ -147,4 +143,4 @@ def call_step():
     if turn.lookup:
         turn = call_flow.report_county(call, answer_spoken_county(heard.speech, call.lang))
     stats.record("voice", turn.topic, turn.lang, turn.outcome)
-    return xml_response(script.render(turn, _base_url(), county))
+    return xml_response(script.render(turn, public_base(), county))

@@ -29,7 +29,7 @@ def placeholder_values(config: Mapping[str, object]) -> dict[str, str]:
     return {name: str(config.get(setting, "") or "") for name, setting in PLACEHOLDERS.items()}
 
 
-def placeholder_problem(texts: Mapping[str, str | None], allowed: Set[str]) -> tuple[str, str] | None:
+def placeholder_problem(texts: Mapping[str, str | None], allowed: Set[str] | None) -> tuple[str, str] | None:
     """Find what is wrong with one text's placeholders across languages: (language or '*', reason), or None."""
     found = {}
     for lang, text in texts.items():
@@ -39,7 +39,7 @@ def placeholder_problem(texts: Mapping[str, str | None], allowed: Set[str]) -> t
             found[lang] = placeholders_in(text)
         except ValueError as error:
             return lang, f"bad braces ({error})"
-        if found[lang] - allowed:
+        if allowed is not None and found[lang] - allowed:
             return lang, (f"unknown placeholder {{{min(found[lang] - allowed)}}}; "
                           f"use one of {', '.join('{' + p + '}' for p in sorted(allowed))}")
     if len({frozenset(f) for f in found.values()}) > 1:

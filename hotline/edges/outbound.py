@@ -9,12 +9,12 @@ and a few hundred times a day in all.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Mapping
 
 from flask import current_app
 from twilio.base.exceptions import TwilioRestException
 
+from hotline.core.phone_numbers import is_e164
 from hotline.edges.retention.callbacks import outbound_status_callback
 from hotline.edges.storage import limits
 from hotline.edges.twilio_client import GEO_PERMISSION, NOT_A_MOBILE, OPTED_OUT, rest_client
@@ -25,7 +25,6 @@ log = logging.getLogger(__name__)
 # What Twilio puts in From for a withheld or unknown caller ID; the short ones spell
 # "anonymous", "restricted", "blocked" and "unavailable" on a keypad.
 WITHHELD = frozenset({"", "anonymous", "+266696687", "+7378742833", "+2562533", "+86282452253"})
-E164 = re.compile(r"\+[1-9][0-9]{7,14}")  # also rules out client:... and sip:... callers
 DAY_SECONDS = 24 * 60 * 60
 # Twilio errors that mean "this number cannot get our texts", not "try again later".
 REFUSALS = {OPTED_OUT: "opted_out", NOT_A_MOBILE: "not_possible", GEO_PERMISSION: "not_possible"}
@@ -38,7 +37,7 @@ def read_countries(config: Mapping[str, object]) -> tuple[str, ...]:
 
 def can_text(number: str, countries: tuple[str, ...]) -> bool:
     """Tell whether a caller ID is a real phone number in an allowed country."""
-    return (number.lower() not in WITHHELD and E164.fullmatch(number) is not None
+    return (number.lower() not in WITHHELD and is_e164(number)
             and number.startswith(countries))
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import re
 import unicodedata
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -11,10 +10,10 @@ from pathlib import Path
 import segno
 
 from hotline.core.catalog import Catalog, Topic
+from hotline.core.phone_numbers import is_e164
 from hotline.edges.storage.stats import parse_flyer_code
 
 KINDS = ("sms", "call", "web")
-E164 = re.compile(r"\+[1-9][0-9]{6,14}")
 
 
 class QRError(ValueError):
@@ -37,7 +36,7 @@ def hotline_number(settings: Mapping[str, object]) -> str:
     if not number:
         raise QRError("HOTLINE_NUMBER is not set: put the hotline's number in .env, e.g. "
                       "HOTLINE_NUMBER=+13075550100")
-    if not E164.fullmatch(number):
+    if not is_e164(number):
         raise QRError(f"HOTLINE_NUMBER={number} is not in E.164 form: write it like +13075550100")
     return number
 

@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 from flask import Flask, Response, g, request
 
+from hotline.core.phone_numbers import is_e164
 from hotline.services import services
 
 request_log = logging.getLogger("hotline.requests")
@@ -18,7 +19,6 @@ EVENT_KEYS = ("channel", "topic", "lang", "outcome")
 # Event values are identifiers (sms, 287g, es, answered): anything else, such as a message
 # body or a number put there by mistake, is logged as "?".
 IDENTIFIER = re.compile(r"(?=.*[A-Za-z])[A-Za-z0-9_-]{1,32}")
-PHONE_NUMBER = re.compile(r"\+[0-9]{8,15}")
 
 
 def show_request_lines() -> None:
@@ -28,7 +28,7 @@ def show_request_lines() -> None:
 
 def mask_number(number: str) -> str:
     """Hide all but the country code's first digit and the last four: +1******1234."""
-    if not PHONE_NUMBER.fullmatch(number):
+    if not is_e164(number):
         return "***"  # anonymous, client:…, or something that is not a number
     return number[:2] + "*" * (len(number) - 6) + number[-4:]
 

@@ -30,9 +30,14 @@ def make_validator(app: Flask) -> RequestValidator | None:
     return None
 
 
+def public_base() -> str:
+    """Return the base URL Twilio calls (HOTLINE_PUBLIC_URL, else this request's host), for signatures and links."""
+    return current_app.config["HOTLINE_PUBLIC_URL"].rstrip("/") or request.host_url.rstrip("/")
+
+
 def signed_url() -> str:
     """Rebuild the exact URL Twilio signed: public base + path + the raw query string."""
-    base = current_app.config["HOTLINE_PUBLIC_URL"].rstrip("/") or request.host_url.rstrip("/")
+    base = public_base()
     # request.url would unescape the query (%27 -> ') and break the signature.
     query = request.query_string.decode("latin-1")
     return base + request.path + (f"?{query}" if query else "")

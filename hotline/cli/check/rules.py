@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator, Mapping, Set
 from hotline.cli.check.keywords import check_keywords, check_menu
 from hotline.cli.check.problems import Problem
 from hotline.core.catalog import Catalog
-from hotline.core.placeholders import CONTENT_PLACEHOLDERS, PLACEHOLDERS, fill, placeholders_in
+from hotline.core.placeholders import CONTENT_PLACEHOLDERS, PLACEHOLDERS, fill, placeholder_problem
 
 PHONE = re.compile(r"(?<![\w+(])[+(]?\d(?:[\s.()-]{0,2}\d){6,}")
 WEB = re.compile(r"https?://|www\.|[\w.+-]+@[\w-]+\.\w|\b[\w-]+\.(?:org|com|net|gov|edu|us|info|io|mx)\b",
@@ -81,19 +81,9 @@ def check_parity(file: str, sections: Mapping[str, Mapping], known: Set[str] | N
 
 
 def check_placeholders(where: str, texts: Mapping[str, str], known: Set[str] | None) -> list[Problem]:
-    """Check one text's placeholders: well-formed, known and the same in every language."""
-    found = {}
-    for lang, text in texts.items():
-        try:
-            found[lang] = placeholders_in(text)
-        except ValueError as error:
-            return [Problem("FAIL", where.format(lang=lang), f"bad braces ({error})")]
-        if known is not None and found[lang] - known:
-            return [Problem("FAIL", where.format(lang=lang), f"unknown placeholder "
-                            f"{{{min(found[lang] - known)}}}")]
-    if len({frozenset(f) for f in found.values()}) > 1:
-        return [Problem("FAIL", where.format(lang="*"), f"placeholders differ between languages: {found}")]
-    return []
+    """Check one text's placeholders: well-formed, known (if `known` is given) and the same in every language."""
+    problem = placeholder_problem(texts, known)
+    return [Problem("FAIL", where.format(lang=problem[0]), problem[1])] if problem else []
 
 
 def check_safety(where: str, template: str, values: Mapping[str, str]) -> list[Problem]:

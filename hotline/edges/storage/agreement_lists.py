@@ -12,6 +12,7 @@ from sqlalchemy import Column, Date, DateTime, ForeignKey, Integer, String, Tabl
 from sqlalchemy.engine import Connection
 
 from hotline.core.agreements import Agreement, state_code
+from hotline.core.clock import today  # tests replace agreement_lists.today for the stale warning
 from hotline.core.county_answers import AgreementList, answer_county_question
 from hotline.core.matcher import normalise
 from hotline.edges.storage.database import get_db_engine, metadata, run_safely
@@ -115,9 +116,6 @@ def forget_cached_lists() -> None:
             cache.kinds[kind] = _Cached()
 
 
-def today() -> dt.date:
-    """Return today's date (a seam for tests of the out-of-date warning)."""
-    return dt.date.today()
 
 
 def answer_from_current_list(words: list[str], lang: str, channel: str = "sms",

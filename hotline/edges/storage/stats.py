@@ -17,6 +17,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.expression import Executable
 
+from hotline.core.clock import today  # tests replace stats.today to fill past weeks
 from hotline.edges.storage.database import get_db_engine, run_safely, upsert_for, usage
 from hotline.services import get_engine, services
 
@@ -47,9 +48,6 @@ def find_flyer_code(text: str, topic: str | None) -> str | None:
     return parse_flyer_code(words[1]) if len(words) == 2 and topic else None
 
 
-def today() -> dt.date:
-    """Return today's date in UTC; tests replace this to fill past weeks."""
-    return dt.datetime.now(dt.UTC).date()
 
 
 def record(channel: str, topic: str | None, lang: str | None, outcome: str, flyer_code: str | None = None) -> None:
