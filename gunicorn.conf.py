@@ -21,7 +21,7 @@ graceful_timeout = 20
 # and a bad setting still stops every worker with the same clear message.
 preload_app = False
 
-# The app writes one line per request itself (hotline/ops.py), with what happened and no
+# The app writes one line per request itself (hotline/edges/request_log.py), with what happened and no
 # caller data, so gunicorn's access log is off. Turn it on with `--access-logfile -` if you
 # must: this format has the path without the query string (%(U)s, not %(r)s), no address
 # (%(h)s), no referrer or user agent.
