@@ -6,6 +6,9 @@
 _browser_apt=()
 command -v chromium >/dev/null || _browser_apt+=(chromium)
 command -v zbarimg >/dev/null || _browser_apt+=(zbar-tools)
+_axe_ready="${XDG_CACHE_HOME:-$HOME/.cache}/hotline-tests/axe-core-4.14.1/package/axe.min.js"
+[ -s "$_axe_ready" ] || command -v npm >/dev/null || _browser_apt+=(npm)  # fetches axe-core once
+unset _axe_ready
 if [ ${#_browser_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "20-browser.sh: need ${_browser_apt[*]}; run as root or: sudo apt-get install ${_browser_apt[*]}" >&2
@@ -22,7 +25,7 @@ unset _browser_apt
 _axe_version=4.14.1
 _axe_dir="${XDG_CACHE_HOME:-$HOME/.cache}/hotline-tests/axe-core-${_axe_version}"
 if [ ! -s "$_axe_dir/package/axe.min.js" ]; then
-  command -v npm >/dev/null || { echo "20-browser.sh: npm is needed to fetch axe-core (apt-get install npm)" >&2; return 1; }
+  command -v npm >/dev/null || { echo "20-browser.sh: npm is needed to fetch axe-core and could not be installed (apt-get install npm)" >&2; return 1; }
   mkdir -p "$_axe_dir"
   (cd "$_axe_dir" && npm pack --silent "axe-core@${_axe_version}" >/dev/null && tar -xzf "axe-core-${_axe_version}.tgz") \
     || { echo "20-browser.sh: could not fetch axe-core@${_axe_version} from the npm registry" >&2; return 1; }
