@@ -1,4 +1,8 @@
-"""A fake Twilio at the HTTP boundary: it records what would have been sent, and can fail."""
+"""Fakes at Twilio's HTTP boundary: they record what would have been sent, and can fail.
+
+FakeTwilioHttp stands in for the whole SDK HTTP client; SessionRecorder lets the real one
+run and stops at requests' Session.send, the last step before the network.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import requests
 from twilio.http import HttpClient
 from twilio.http.response import Response
 
@@ -18,7 +23,6 @@ class SentRequest:
     url: str
     params: dict
     data: dict
-    timeout: float | None
 
 
 @dataclass
@@ -72,7 +76,8 @@ class FakeTwilioHttp(HttpClient):
 
     def request(self, method, uri, params=None, data=None, headers=None, auth=None,
                 timeout=None, allow_redirects=False) -> Response:
-        self.requests.append(SentRequest(method, uri, dict(params or {}), dict(data or {}), timeout))
+        # No timeout is recorded: this fake replaces the client that sets it (SessionRecorder sees it).
+        self.requests.append(SentRequest(method, uri, dict(params or {}), dict(data or {})))
         failure = self.take_failure(method, uri)
         if failure is not None:
             if isinstance(failure, Exception):
@@ -88,3 +93,27 @@ class FakeTwilioHttp(HttpClient):
         if method == "DELETE":
             return Response(204, "")
         return Response(200, json.dumps({}))
+
+
+@dataclass
+class SessionRecorder:
+    """Answer requests' Session.send with 201 and {"sid": ...}, recording each request and its timeout.
+
+    Install it with monkeypatch.setattr(requests.Session, "send", recorder.send).
+    """
+
+    sent: list[tuple[requests.PreparedRequest, object]] = field(default_factory=list)
+
+    def send(self, request: requests.PreparedRequest, **kwargs) -> requests.Response:
+        """Take the place of Session.send (a bound method: the session itself is not passed)."""
+        self.sent.append((request, kwargs.get("timeout")))
+        response = requests.Response()
+        response.status_code, response.url = 201, request.url
+        response._content = json.dumps({"sid": "SM" + "9" * 32, "status": "queued"}).encode()
+        response.headers["Content-Type"] = "application/json"
+        return response
+
+    @property
+    def timeouts(self) -> list[object]:
+        """The timeout each request went out with."""
+        return [timeout for _, timeout in self.sent]

@@ -72,7 +72,7 @@ def test_county_on_the_list(rows, county_words, text, lang, county, models):
     answer = ask(text, lang, rows, county_words)
     texts = county_words.texts["sms", lang]
     assert fixed_words(texts["county_listed"]) in answer
-    assert county in answer and "WY" in answer or "Wyoming" in answer
+    assert county in answer and ("WY" in answer or "Wyoming" in answer)
     assert LIST_DATE[lang] in answer  # the date of the list, always
     assert f"{county} County Sheriff's Office" in answer
     for model, signed in models.items():

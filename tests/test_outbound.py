@@ -12,9 +12,10 @@ from hotline import create_app
 from hotline.core.placeholders import fill, placeholder_values
 from hotline.edges.settings import SettingsError
 from hotline.edges.storage import limits
+from hotline.edges.twilio_client import REST_TIMEOUT_SECONDS
 from hotline.services import get_engine
 from tests.conftest import CALLER, HOTLINE_NUMBER, PUBLIC_URL, TwilioClient
-from tests.fakes import FakeTwilioHttp
+from tests.fakes import FakeTwilioHttp, SessionRecorder
 
 MESSAGING_SERVICE = "MG" + "0" * 32
 
@@ -72,9 +73,20 @@ def test_pressing_9_texts_the_topic_to_the_caller_in_their_language(twilio, app,
     root = text_me(twilio, lang, topic)
     assert [(m.data["To"], m.data["Body"], m.data["From"]) for m in fake_twilio.messages] == [
         (CALLER, sms_answer(app, topic, lang), HOTLINE_NUMBER)]
-    assert fake_twilio.messages[0].timeout is None or fake_twilio.messages[0].timeout <= 5
     assert heard(app, root) == "text_sent"
     assert dict(parse_qsl(urlsplit(next_path(root)).query))["sent"] == topic
+
+
+def test_the_text_goes_out_with_a_timeout_short_enough_for_the_call(twilio, app, monkeypatch):
+    # The app's own HTTP client, not a fake one, down to requests' last step before the network.
+    recorder = SessionRecorder()
+    monkeypatch.setattr(requests.Session, "send", recorder.send)
+    assert app.services.twilio_http is None
+    assert heard(app, text_me(twilio)) == "text_sent"
+    assert [(request.method, request.path_url.rsplit("/", 1)[-1]) for request, _ in recorder.sent] == [
+        ("POST", "Messages.json")]
+    assert recorder.timeouts == [REST_TIMEOUT_SECONDS]
+    assert 0 < REST_TIMEOUT_SECONDS <= 5  # the voice webhook must still answer inside Twilio's 15 s
 
 
 @pytest.mark.parametrize(("lang", "speech"), [("en", "please text me that"),

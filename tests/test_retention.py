@@ -13,7 +13,8 @@ import requests
 
 from hotline import create_app
 from hotline.cli.twilio import twilio_command
-from hotline.edges.retention import callbacks as retention
+from hotline.edges.retention import callbacks, purge
+from hotline.edges.retention.deleter import NOT_COMPLETE, Deleter
 from hotline.edges.settings import SettingsError
 from tests.conftest import CALLER, HOTLINE_NUMBER, PUBLIC_URL, TwilioClient
 
@@ -28,12 +29,18 @@ def settings(settings):
     return settings
 
 
-@pytest.fixture
-def deleter(app) -> retention.Deleter:
+@pytest.fixture(autouse=True)
+def deleter(request) -> Deleter | None:
+    """Give the app a deleter with no thread, whose queue the test drives by hand (run_due)."""
+    if "app" not in request.fixturenames:  # the test builds its own app, or none
+        return None
+    app = request.getfixturevalue("app")
+    if app.services.deleter is not None:  # None: zero-retention mode is off in this test
+        app.services.deleter = Deleter(app, background=False)
     return app.services.deleter
 
 
-def drain(deleter: retention.Deleter) -> list[float]:
+def drain(deleter: Deleter) -> list[float]:
     """Run the queue to the end as the clock would, returning when each round was due."""
     rounds = []
     while (due := deleter.next_due()) is not None:
@@ -61,14 +68,14 @@ def report_message(twilio: TwilioClient, url: str, sid: str, status: str):
 
 
 def report_call(twilio: TwilioClient, status: str, sid: str = CALL):
-    return twilio.post(retention.CALL_STATUS_PATH, {"CallSid": sid, "CallStatus": status, "From": CALLER,
+    return twilio.post(callbacks.CALL_STATUS_PATH, {"CallSid": sid, "CallStatus": status, "From": CALLER,
                                                    "To": HOTLINE_NUMBER, "Direction": "inbound"})
 
 
 def test_reply_carries_a_status_callback_with_no_sid_and_no_number(twilio):
     # A router logs the URLs it calls: nothing about the person goes into them.
     url = status_callback(twilio.sms("RIGHTS"))
-    assert url == f"{PUBLIC_URL}{retention.MESSAGE_STATUS_PATH}"
+    assert url == f"{PUBLIC_URL}{callbacks.MESSAGE_STATUS_PATH}"
 
 
 def test_text_and_reply_are_deleted_end_to_end(twilio, fake_twilio, deleter):
@@ -122,7 +129,7 @@ def test_finished_calls_are_deleted(twilio, fake_twilio, deleter, status, delete
 @pytest.mark.parametrize("fail", [
     lambda fake: fake.fail_next(503, 20500),
     lambda fake: fake.fail_next(429, 20429),
-    lambda fake: fake.fail_next(400, retention.NOT_COMPLETE),
+    lambda fake: fake.fail_next(400, NOT_COMPLETE),
     lambda fake: fake.raise_next(requests.ConnectionError("refused")),
     lambda fake: fake.raise_next(requests.Timeout("read timed out")),
 ], ids=["503", "429", "20009-too-soon", "connection-refused", "timeout"])
@@ -159,12 +166,12 @@ def test_lasting_answers_are_not_retried(twilio, fake_twilio, deleter, status, c
 def test_forged_status_callbacks_are_refused(client, fake_twilio, deleter):
     forged = TwilioClient(client, token="not-the-auth-token")
     assert report_call(forged, "completed").status_code == 403
-    assert report_message(forged, PUBLIC_URL + retention.MESSAGE_STATUS_PATH, REPLY, "delivered").status_code == 403
+    assert report_message(forged, PUBLIC_URL + callbacks.MESSAGE_STATUS_PATH, REPLY, "delivered").status_code == 403
     assert deleter.next_due() is None
 
 
 def test_background_thread_deletes_on_its_own(app, fake_twilio):
-    deleter = retention.Deleter(app, first_delay=0, retry_delay=0.01, background=True)
+    deleter = Deleter(app, first_delay=0, retry_delay=0.01, background=True)
     fake_twilio.fail_next(503, 20500)
     deleter.schedule("call", CALL)
     deadline = time.monotonic() + 5
@@ -174,7 +181,7 @@ def test_background_thread_deletes_on_its_own(app, fake_twilio):
 
 
 def test_full_queue_leaves_the_rest_to_purge(app):
-    deleter = retention.Deleter(app, limit=2, background=False)
+    deleter = Deleter(app, limit=2, background=False)
     for n in range(5):
         deleter.schedule("call", f"CA{n:032d}")
     assert len(deleter.jobs) == 2
@@ -182,8 +189,8 @@ def test_full_queue_leaves_the_rest_to_purge(app):
 
 def test_outbound_texts_get_the_status_callback(app):
     with app.test_request_context():
-        assert retention.outbound_status_callback() == {
-            "status_callback": PUBLIC_URL + retention.MESSAGE_STATUS_PATH}
+        assert callbacks.outbound_status_callback() == {
+            "status_callback": PUBLIC_URL + callbacks.MESSAGE_STATUS_PATH}
 
 
 def test_text_me_this_asks_for_the_status_callback(app, fake_twilio):
@@ -191,7 +198,7 @@ def test_text_me_this_asks_for_the_status_callback(app, fake_twilio):
 
     with app.test_request_context():
         assert outbound.text_topic(CALLER, "rights", "en") == "sent"
-    assert fake_twilio.messages[0].data.get("StatusCallback") == PUBLIC_URL + retention.MESSAGE_STATUS_PATH
+    assert fake_twilio.messages[0].data.get("StatusCallback") == PUBLIC_URL + callbacks.MESSAGE_STATUS_PATH
 
 
 class TestOff:
@@ -205,7 +212,7 @@ class TestOff:
         assert report_call(twilio, "completed").status_code == 204  # a number set up while it was on
         assert app.services.deleter is None and fake_twilio.requests == []
         with app.test_request_context():
-            assert retention.outbound_status_callback() == {}
+            assert callbacks.outbound_status_callback() == {}
 
 
 @pytest.mark.parametrize(("change", "message"), [
@@ -256,7 +263,7 @@ def serve_pages(kind: str, records: list[tuple], per_page: int = 2):
 
 @pytest.fixture
 def account(fake_twilio, monkeypatch):
-    monkeypatch.setattr(retention, "PURGE_PAUSES", (0.0, 0.0))
+    monkeypatch.setattr(purge, "PURGE_PAUSES", (0.0, 0.0))
     fake_twilio.route("GET", r"/Messages\.json", 200, serve_pages("Messages", MESSAGES))
     fake_twilio.route("GET", r"/Calls\.json", 200, serve_pages("Calls", CALLS))
     return fake_twilio

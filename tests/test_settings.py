@@ -23,8 +23,9 @@ def test_production_refuses_unsafe_settings(settings, change, message):
         create_app(settings)
 
 
-def test_development_mode_runs_without_secrets(caplog):
-    app = create_app({"HOTLINE_ENV": "development"})
+def test_development_mode_runs_without_secrets(caplog, tmp_path):
+    # No secrets, but a database of its own: nothing is written into the checkout's instance/.
+    app = create_app({"HOTLINE_ENV": "development", "DATABASE_URL": f"sqlite:///{tmp_path / 'hotline.db'}"})
     assert "signatures are NOT checked" in caplog.text
     response = app.test_client().post("/sms", data={"Body": "DERECHOS"})
     assert response.status_code == 200 and b"Tiene derecho" in response.data

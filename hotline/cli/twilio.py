@@ -19,7 +19,8 @@ if TYPE_CHECKING:  # the REST client is imported only when a command needs it
     from twilio.rest import Client
 
 from hotline.edges import twilio_client as twilio_rest
-from hotline.edges.retention import callbacks as retention
+from hotline.edges.retention.callbacks import CALL_STATUS_PATH
+from hotline.edges.retention.purge import purge_records
 from hotline.edges.settings import FLAG_VALUES, is_on
 
 NUMBER = re.compile(r"\+[1-9][0-9]{6,14}|PN[0-9a-fA-F]{32}")
@@ -89,7 +90,7 @@ def purge(age: str, number: str | None, all_numbers: bool, dry_run: bool) -> Non
     number = None if all_numbers else pick_number(number, config, sid_allowed=False)
     client = require(twilio_rest.rest_client())
     with twilio_errors(number or "this account"):
-        totals = retention.purge_records(client, cutoff, number, dry_run, report=click.echo)
+        totals = purge_records(client, cutoff, number, dry_run, report=click.echo)
     verb = "would delete" if dry_run else "deleted"
     click.echo(f"Done: {verb} {totals['deleted']} record(s), left {totals['left']} for the next run.")
 
@@ -106,7 +107,7 @@ def wanted_config(config: Mapping[str, object]) -> dict[str, str]:
     deleting = is_on(config, "HOTLINE_DELETE_TWILIO_RECORDS")
     return {"sms_url": base + "/sms", "sms_method": "POST", "voice_url": base + "/voice", "voice_method": "POST",
             # Twilio calls this when a call ends; only zero-retention mode needs it.
-            "status_callback": base + retention.CALL_STATUS_PATH if deleting else "",
+            "status_callback": base + CALL_STATUS_PATH if deleting else "",
             "status_callback_method": "POST"}
 
 
