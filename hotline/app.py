@@ -10,7 +10,7 @@ from pathlib import Path
 from dotenv import find_dotenv, load_dotenv
 from flask import got_request_exception
 
-from hotline.channels import admin, agreements_web, flyer_redirect, health, sms, voice, web
+from hotline.channels import admin, agreements_web, flyer_redirect, health, sms, try_it, voice, web
 from hotline.cli import commands
 from hotline.core.engine import build_engine
 from hotline.core.languages import load_languages
@@ -87,6 +87,8 @@ def create_app(test_config: Mapping[str, object] | None = None, *, serving: bool
     app.register_blueprint(flyer_redirect.bp)  # /q/<code>/<lang>/<topic>
     app.register_blueprint(admin.bp)  # /admin, /admin/stats.csv
     app.register_blueprint(health.bp)  # /healthz
+    if is_development(app.config):
+        app.register_blueprint(try_it.bp)  # /try: text and call the line from a browser; 404 in production
     app.services.webhook_paths = guards.find_webhook_paths(app, app.services.webhooks)
 
     # The commands that work on this app's settings and database (`hotline --help` lists them all).

@@ -37,6 +37,8 @@ def rest_client() -> Client | None:
     from twilio.http.http_client import TwilioHttpClient
     from twilio.rest import Client
 
+    # TwilioHttpClient gives every request that names no timeout (none of ours do) this one;
+    # tests/test_outbound.py checks it reaches requests' Session.send.
     http = services().twilio_http or TwilioHttpClient(
         timeout=REST_TIMEOUT_SECONDS, logger=logging.getLogger("twilio.http_client"))
     return Client(sid, token, http_client=http)
