@@ -38,6 +38,6 @@ def test_development_mode_still_checks_signatures_when_a_token_is_set(settings):
 
 def test_env_example_lists_every_setting():
     text = (Path(__file__).parent.parent / ".env.example").read_text(encoding="utf-8")
-    assert text == example_env(), "run: hotline settings > .env.example"
+    assert text == example_env(), "run: hotline settings --example > .env.example"
     for setting in SETTINGS:
         assert f"\n{setting.name}=" in text

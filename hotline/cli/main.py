@@ -12,7 +12,7 @@ from hotline.cli.chat import chat
 from hotline.cli.check import check
 from hotline.cli.commands import APP_COMMANDS
 from hotline.cli.serve import serve
-from hotline.edges.settings import example_env
+from hotline.cli.settings_report import settings_command
 
 APP_COMMAND_NAMES = frozenset(command.name for command in APP_COMMANDS)
 
@@ -39,12 +39,7 @@ def main() -> None:
     """Run and manage a bilingual know-your-rights hotline on Twilio."""
 
 
-@main.command()
-def settings() -> None:
-    """Print every setting with its comment and default (the contents of .env.example)."""
-    click.echo(example_env(), nl=False)
-
-
+main.add_command(settings_command)
 main.add_command(serve)
 main.add_command(chat)
 main.add_command(check)
