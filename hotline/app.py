@@ -14,6 +14,7 @@ from hotline.channels import admin, agreements_web, flyer_redirect, health, sms,
 from hotline.cli import commands
 from hotline.core.engine import build_engine
 from hotline.core.languages import load_languages
+from hotline.core.phone_numbers import normalise_number
 from hotline.core.placeholders import placeholder_values
 from hotline.core.toml_files import default_messages_dir
 from hotline.edges import guards, request_log, signature, twilio_client
@@ -38,6 +39,7 @@ def create_app(test_config: Mapping[str, object] | None = None, *, serving: bool
         load_dotenv(find_dotenv(usecwd=True))  # also under gunicorn, which reads no .env itself
     app.config.from_mapping(read_settings({} if test_config is not None else None))
     app.config.update(test_config or {})
+    app.config["HOTLINE_NUMBER"] = normalise_number(str(app.config["HOTLINE_NUMBER"]))  # as people type it
     messages = Path(str(app.config["HOTLINE_MESSAGES_DIR"] or default_messages_dir()))
     languages = load_languages(messages)
     check_settings(app.config, languages, serving)  # every problem at once, before anything starts

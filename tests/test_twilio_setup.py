@@ -151,13 +151,20 @@ def test_a_number_the_account_does_not_own_is_explained(runner, number, which):
     ({"HOTLINE_PUBLIC_URL": ""}, ["--dry-run"], "must be the https:// address"),
     ({"TWILIO_ACCOUNT_SID": ""}, [], "Set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN"),
     ({"HOTLINE_NUMBER": ""}, [], "give --number"),
-    ({}, ["--number", "307 555 0100"], "give --number"),
+    ({}, ["--number", "555 0100"], "give --number"),  # seven digits: no area code, so no number
     ({"HOTLINE_DELETE_TWILIO_RECORDS": "maybe"}, [], "true or false"),
 ])
 def test_missing_or_wrong_settings_are_explained(runner, fake_twilio, change, args, message):
     runner.app.config.update(change)
     result = invoke(runner, "setup", *args)
     assert result.exit_code in (1, 2) and message in result.output and fake_twilio.requests == []
+
+
+@pytest.mark.parametrize("typed", ["307-555-0100", "(307) 555-0100", "1 307 555 0100", "+1 307 555 0100"])
+def test_a_number_typed_as_people_write_it_is_understood(runner, number, typed):
+    result = invoke(runner, "setup", "--number", typed)
+    assert result.exit_code == 0, result.output
+    assert number.updates == [{"SmsUrl": WANTED["SmsUrl"], "VoiceUrl": WANTED["VoiceUrl"]}]
 
 
 def test_commands_outside_tests_build_a_bare_app_from_the_environment(monkeypatch, tmp_path):

@@ -18,6 +18,7 @@ from twilio.base.exceptions import TwilioException, TwilioRestException
 if TYPE_CHECKING:  # the REST client is imported only when a command needs it
     from twilio.rest import Client
 
+from hotline.core.phone_numbers import normalise_number
 from hotline.edges import twilio_client as twilio_rest
 from hotline.edges.retention.callbacks import CALL_STATUS_PATH
 from hotline.edges.retention.purge import purge_records
@@ -114,6 +115,7 @@ def wanted_config(config: Mapping[str, object]) -> dict[str, str]:
 def pick_number(number: str | None, config: Mapping[str, object], sid_allowed: bool = True) -> str:
     """Take --number or HOTLINE_NUMBER, in E.164 form or (if allowed) as a PN SID."""
     number = (number or str(config.get("HOTLINE_NUMBER", ""))).strip()
+    number = number if number.startswith("PN") else normalise_number(number)  # 307-555-0100 -> +13075550100
     if not NUMBER.fullmatch(number) or (number.startswith("PN") and not sid_allowed):
         forms = "+1NNNNNNNNNN or PN…" if sid_allowed else "+1NNNNNNNNNN"
         raise click.UsageError(f"give --number as {forms} (or set HOTLINE_NUMBER), not {number!r}")
