@@ -25,6 +25,14 @@ class HotlineGroup(FlaskGroup):
         # Flask's --app, --env-file and --debug mean nothing to a volunteer: the app is always this one.
         self.params = [param for param in self.params if param.name not in ("app", "env_file", "debug")]
 
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """List the commands with their whole first sentence, wrapped, never cut off with '...'."""
+        rows = [(name, command.get_short_help_str(limit=1000)) for name in self.list_commands(ctx)
+                if (command := self.get_command(ctx, name)) is not None and not command.hidden]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         """Find a command; for one of the app's, a broken setting is said plainly, not as "no such command"."""
         command = click.Group.get_command(self, ctx, name)
