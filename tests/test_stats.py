@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import pytest
 from sqlalchemy import select
@@ -147,3 +148,24 @@ def test_a_worker_batches_its_counts_and_writes_them_before_a_report(settings):
         assert [sum(s.counts) for s in read_report().pick("topic", "sms")] == [3]  # a report writes them first
         with get_db_engine().connect() as connection:
             assert [row.count for row in connection.execute(select(usage))] == [3]
+
+
+def test_counts_are_written_when_the_interval_ends_without_another_request(settings):
+    settings["HOTLINE_STATS_FLUSH_SECONDS"] = "1"
+    app = create_app(settings)
+    with app.app_context():
+        stats.flush_counts()  # the interval starts now
+        stats.record("sms", "rights", "en", "answered")
+        assert written_count(app) == 0  # batched: not written with the text itself
+    deadline = time.monotonic() + 5
+    while written_count(app) == 0 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert written_count(app) == 1  # no other request came, yet the count is in the database
+
+
+def written_count(app) -> int:
+    """Read the counters straight from the database, without flushing this worker's pending counts."""
+    from sqlalchemy import func
+
+    with app.services.storage.engine.connect() as connection:
+        return connection.scalar(select(func.coalesce(func.sum(usage.c.count), 0)))

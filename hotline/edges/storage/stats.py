@@ -60,11 +60,15 @@ def record(channel: str, topic: str | None, lang: str | None, outcome: str, flye
               "flyer_code": parse_flyer_code(flyer_code) or ""}
     if has_request_context():  # the same sanitised fields go into the request's log line
         g.event = {name: values[name] for name in ("channel", "topic", "lang", "outcome")}
-    pending = get_pending()
+    pending, interval = get_pending(), float(current_app.config["HOTLINE_STATS_FLUSH_SECONDS"])
     with pending.lock:
         pending.counts[tuple(values[c] for c in COUNTED)] += 1
-        due = time.monotonic() - pending.flushed_at >= float(current_app.config["HOTLINE_STATS_FLUSH_SECONDS"])
-    if due:
+        wait = pending.flushed_at + interval - time.monotonic()
+        if wait > 0 and pending.timer is None:  # a quiet line's last counts must not wait for the next text
+            pending.timer = threading.Timer(wait, flush_later, (weakref.ref(current_app._get_current_object()),))
+            pending.timer.daemon = True
+            pending.timer.start()
+    if wait <= 0:
         flush_counts()
 
 
@@ -75,11 +79,21 @@ class Pending:
     counts: Counter = field(default_factory=Counter)  # (day, channel, topic, lang, outcome, flyer_code) -> n
     lock: threading.Lock = field(default_factory=threading.Lock)
     flushed_at: float = field(default_factory=time.monotonic)
+    timer: threading.Timer | None = None  # writes the counts when the interval ends, if no text does first
 
 
 def get_pending() -> Pending:
     """Return the current app's pending counts."""
     return services().pending
+
+
+def flush_later(app_ref: weakref.ref) -> None:
+    """Write the counts a worker still holds once the interval is over (the timer's work)."""
+    app = app_ref()
+    if app is not None:
+        app.services.pending.timer = None
+        with app.app_context():
+            flush_counts()
 
 
 def flush_at_exit(app_ref: weakref.ref) -> None:
