@@ -67,7 +67,8 @@ def read_call(query: Mapping[str, str], tree: Tree) -> Call:
     lang = query.get("l") if query.get("l") in tree.codes else None
     topic = query.get("t") if query.get("t") in topics else None
     step = query.get("s") if query.get("s") in STEPS and lang else "language"
-    step = "menu" if step == "after" and topic is None else step
+    # After a topic, or asking for a county, needs the topic: without it, start again at the menu.
+    step = "menu" if step in ("after", "county") and topic is None else step
     sent = tuple(t for t in dict.fromkeys(query.get("sent", "").split(",")) if t in topics)
     return Call(step, lang, topic, int(tries) if tries in map(str, range(MAX_TRIES)) else 0, sent)
 
