@@ -1,4 +1,4 @@
-"""Signed but malformed state is a fresh start, never a 500: a step URL missing its topic, a cookie of the wrong shape."""
+"""Signed but malformed state is a fresh start, never a 500: a step missing its topic, a cookie of the wrong shape."""
 
 import pytest
 
