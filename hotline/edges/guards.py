@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote_to_bytes
 
-from flask import Flask, Response, request
-from werkzeug.exceptions import HTTPException, UnsupportedMediaType
+from flask import Flask, Response, current_app, request
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, UnsupportedMediaType
 
 from hotline.services import services
 
@@ -44,6 +44,10 @@ def check_webhook_request() -> Response | None:
     if request.mimetype != FORM or charset not in ("utf-8", "utf8"):
         raise UnsupportedMediaType()
     body = request.get_data(cache=True)  # 413 past MAX_CONTENT_LENGTH; the form is parsed from this copy
+    if request.content_length is None and len(body) >= (current_app.config["MAX_CONTENT_LENGTH"] or len(body) + 1):
+        # A chunked body has no length to refuse up front: Werkzeug stops reading at the limit and
+        # hands on what it read, which a sender could have signed. Too long is too long.
+        raise RequestEntityTooLarge()
     if not (is_well_formed(body) and is_well_formed(request.query_string)):
         return Response(status=400)
     return None
