@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
 import sqlite3
 import time
@@ -163,3 +164,14 @@ def test_nothing_stored_or_logged_can_point_at_a_person(settings, database_url, 
         assert secret not in "\n".join(stored), secret
         assert secret not in logged, secret
         assert secret.encode() not in files, secret
+
+
+def test_the_sqlite_file_is_readable_by_its_owner_only(tmp_path):
+    path = tmp_path / "private.db"
+    storage = db.connect(f"sqlite:///{path}", str(tmp_path))
+    with storage.engine.begin() as connection:  # a write, so SQLite makes its -wal and -shm files too
+        connection.execute(db.usage.insert().values(day=dt.date(2026, 1, 5), channel="sms",
+                                                    topic="", lang="", outcome="answered", flyer_code="", count=1))
+    modes = {p.name: p.stat().st_mode & 0o777 for p in tmp_path.glob("private.db*")}
+    storage.engine.dispose()
+    assert modes and set(modes.values()) == {0o600}, modes

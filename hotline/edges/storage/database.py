@@ -90,6 +90,17 @@ def make_engine(url: str) -> Engine:
     raise SettingsError(f"DATABASE_URL must be a SQLite or PostgreSQL URL, not {backend}")
 
 
+def keep_private(url: str) -> None:
+    """Create a SQLite file readable by its owner only (0600); SQLite gives its -wal and -shm files the same."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return  # make_engine says what is wrong with it
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+        os.close(os.open(parsed.database, os.O_CREAT | os.O_RDWR, 0o600))
+        os.chmod(parsed.database, 0o600)  # also a file an older version created world-readable
+
+
 def tune_sqlite(connection, _record) -> None:
     """Let several gunicorn workers share one SQLite file."""
     cursor = connection.cursor()
@@ -165,6 +176,7 @@ def run_safely(work: Callable[[Connection], T], what: str) -> T | None:
 def connect(database_url: str, instance_path: str) -> Storage:
     """Connect to DATABASE_URL and create the tables; a database that is down must not stop the hotline."""
     url = normalise_url(database_url) or default_url(instance_path)
+    keep_private(url)
     storage = Storage(make_engine(url))
     try:
         create_tables(storage)
