@@ -132,6 +132,31 @@ def test_withheld_foreign_and_non_phone_callers_get_no_text(twilio, app, fake_tw
     assert heard(app, root) == "text_not_possible"
 
 
+# A spoofed caller ID must not make the line text premium, Caribbean-inside-+1, landline or invalid numbers.
+@pytest.mark.parametrize("caller", ["+19005550123", "+18765550123", "+17875550123", "+1307555012", "+13075550",
+                                    "+18005550123"])
+def test_spoofed_premium_caribbean_and_invalid_numbers_get_no_text(twilio, app, fake_twilio, caller):
+    root = text_me(twilio, caller=caller)
+    assert fake_twilio.requests == []
+    assert heard(app, root) == "text_not_possible"
+
+
+def test_a_nanp_country_outside_the_us_needs_its_own_prefix(fake_twilio_app):
+    app, fake, twilio = fake_twilio_app(HOTLINE_TEXT_ME_COUNTRIES="+1, +1787")
+    text_me(twilio, caller="+17875550123")  # Puerto Rico, named in the setting
+    text_me(twilio, caller="+18765550123")  # Jamaica, only inside +1
+    assert [m.data["To"] for m in fake.messages] == ["+17875550123"]
+
+
+@pytest.mark.parametrize(("verstat", "sent"), [("TN-Validation-Failed-B", False), ("TN-Validation-Failed", False),
+                                               ("TN-Validation-Passed-A", True), ("No-TN-Validation", True),
+                                               ("", True)])
+def test_a_caller_id_that_failed_stir_shaken_gets_no_text(twilio, app, fake_twilio, verstat, sent):
+    root = press(twilio, "/voice/step?s=after&l=en&t=rights", CALLER, Digits="9", StirVerstat=verstat)
+    assert bool(fake_twilio.messages) == sent
+    assert heard(app, root) == ("text_sent" if sent else "text_not_possible")
+
+
 def test_allowed_countries_come_from_the_setting(fake_twilio_app):
     app, fake, twilio = fake_twilio_app(HOTLINE_TEXT_ME_COUNTRIES="+1, +52")
     text_me(twilio, caller="+523312345678")

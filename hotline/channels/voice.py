@@ -138,7 +138,8 @@ def call_step():
                             silent=request.args.get("x") == "1")
     turn = call_flow.next_turn(call, heard, tree)
     if turn.send:  # only ever to the number Twilio says is calling
-        result = outbound.text_topic(request.form.get("From", ""), call.topic, call.lang)
+        result = outbound.text_topic(request.form.get("From", ""), call.topic, call.lang,
+                                     request.form.get("StirVerstat", ""))
         turn = call_flow.report_text(call, result)
     if turn.lookup:
         turn = call_flow.report_county(call, answer_spoken_county(heard.speech, call.lang))

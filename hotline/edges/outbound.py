@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
+import phonenumbers
 from flask import current_app
 from twilio.base.exceptions import TwilioRestException
 
@@ -26,6 +27,8 @@ log = logging.getLogger(__name__)
 # "anonymous", "restricted", "blocked" and "unavailable" on a keypad.
 WITHHELD = frozenset({"", "anonymous", "+266696687", "+7378742833", "+2562533", "+86282452253"})
 DAY_SECONDS = 24 * 60 * 60
+# Number types that can receive a text (in North America nearly every number is "fixed line or mobile").
+TEXTABLE = frozenset({phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE})
 # Twilio errors that mean "this number cannot get our texts", not "try again later".
 REFUSALS = {OPTED_OUT: "opted_out", NOT_A_MOBILE: "not_possible", GEO_PERMISSION: "not_possible"}
 
@@ -35,16 +38,33 @@ def read_countries(config: Mapping[str, object]) -> tuple[str, ...]:
     return tuple(p.strip() for p in str(config["HOTLINE_TEXT_ME_COUNTRIES"]).split(",") if p.strip())
 
 
-def can_text(number: str, countries: tuple[str, ...]) -> bool:
-    """Tell whether a caller ID is a real phone number in an allowed country."""
-    return (number.lower() not in WITHHELD and is_e164(number)
-            and number.startswith(countries))
+def can_text(number: str, countries: tuple[str, ...], verstat: str = "") -> bool:
+    """Tell whether a caller ID is a real, verified, mobile-capable number in an allowed country.
+
+    A spoofed caller ID made the hotline text premium (+1900) and Caribbean numbers inside +1:
+    so the number must be valid and mobile-capable by libphonenumber's rules, a +1 number
+    outside the US and Canada needs its own prefix in HOTLINE_TEXT_ME_COUNTRIES (e.g. +1787),
+    and Twilio's STIR/SHAKEN verdict (StirVerstat, e.g. TN-Validation-Failed-B) must not say failed.
+    """
+    if number.lower() in WITHHELD or not is_e164(number) or not number.startswith(countries):
+        return False
+    if "failed" in verstat.lower():
+        return False
+    try:
+        parsed = phonenumbers.parse(number)
+    except phonenumbers.NumberParseException:
+        return False
+    if not phonenumbers.is_valid_number(parsed) or phonenumbers.number_type(parsed) not in TEXTABLE:
+        return False
+    if parsed.country_code == 1 and phonenumbers.region_code_for_number(parsed) not in ("US", "CA"):
+        return any(number.startswith(prefix) for prefix in countries if len(prefix) > len("+1"))
+    return True
 
 
-def text_topic(caller: str, topic: str, lang: str) -> str:
+def text_topic(caller: str, topic: str, lang: str, verstat: str = "") -> str:
     """Text the topic's SMS answer to the caller's own number; say what became of it."""
     config = current_app.config
-    if not can_text(caller, read_countries(config)):
+    if not can_text(caller, read_countries(config), verstat):
         return "not_possible"
     client, sender = rest_client(), _read_sender(config)
     per_number = int(config["HOTLINE_TEXT_ME_DAILY_PER_NUMBER"])
