@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import secrets
 import xml.etree.ElementTree as ET
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import requests
+from sqlalchemy import text
 
 from hotline import create_app
 from hotline.core.placeholders import fill, placeholder_values
 from hotline.edges.settings import SettingsError
 from hotline.edges.storage import limits
+from hotline.edges.storage.database import get_db_engine
 from hotline.edges.twilio_client import REST_TIMEOUT_SECONDS
 from hotline.services import get_engine
 from tests.conftest import CALLER, HOTLINE_NUMBER, PUBLIC_URL, TwilioClient
@@ -22,8 +25,10 @@ MESSAGING_SERVICE = "MG" + "0" * 32
 
 def press(twilio, path: str, caller: str = CALLER, **params: str) -> ET.Element:
     """Send one keypress or utterance on a call and return the TwiML; the call must go on."""
-    response = twilio.post(path, {"CallSid": "CA" + "1" * 32, "From": caller,
-                                  "To": HOTLINE_NUMBER, **params})
+    # A fresh CallSid each time, as each press here stands for its own call: the same CallSid,
+    # URL and key again is a replay, which sends nothing (test_a_replayed_press_9_sends_no_second_text).
+    params.setdefault("CallSid", "CA" + secrets.token_hex(16))
+    response = twilio.post(path, {"From": caller, "To": HOTLINE_NUMBER, **params})
     assert response.status_code == 200
     root = ET.fromstring(response.data)
     assert root.find("Gather") is not None  # whatever happened, the menu continues
@@ -267,3 +272,29 @@ def fake_twilio_app(settings, tmp_path):
         return app, fake, TwilioClient(app.test_client())
 
     return build
+
+
+def test_a_replayed_press_9_sends_no_second_text(twilio, app, fake_twilio):
+    path, call = "/voice/step?s=after&l=en&t=rights", "CA" + "1" * 32
+    first = press(twilio, path, Digits="9", CallSid=call)
+    replays = [press(twilio, path, Digits="9", CallSid=call) for _ in range(3)]  # the same signed request again
+    assert len(fake_twilio.messages) == 1
+    assert heard(app, first) == "text_sent"
+    assert {heard(app, root) for root in replays} == {"text_already_sent"}
+    with app.app_context(), get_db_engine().connect() as connection:
+        stored = connection.execute(text("SELECT key FROM rate_limits")).scalars().all()
+    assert stored and not any("CA" in key for key in stored)  # keyed hashes, never the CallSid
+
+
+def test_after_a_failed_text_the_caller_can_try_again_and_it_is_no_replay(twilio, app, fake_twilio):
+    call = "CA" + "2" * 32
+    fake_twilio.fail_next(500, 20500)  # Twilio has a bad moment
+    failed = press(twilio, "/voice/step?s=after&l=en&t=rights", Digits="9", CallSid=call)
+    assert heard(app, failed) == "text_failed" and len(fake_twilio.messages) == 1  # tried, and refused
+    retry = press(twilio, path_of(failed.find("Gather").get("action")), Digits="9", CallSid=call)
+    assert heard(app, retry) == "text_sent" and len(fake_twilio.messages) == 2  # tried again: a new request
+
+
+def path_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.path}?{parts.query}"

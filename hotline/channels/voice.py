@@ -22,12 +22,14 @@ from hotline.edges.settings.checks import voice_of
 from hotline.edges.signature import public_base, require_twilio_signature
 from hotline.edges.storage import stats
 from hotline.edges.storage.agreement_lists import answer_spoken_county, current_list
+from hotline.edges.storage.limits import count_use
 from hotline.edges.twiml import xml_response
 from hotline.services import services
 
 bp = Blueprint("voice", __name__)
 
 GATHER_TIMEOUT_SECONDS = 6  # a frightened caller may need a moment to find the keypad
+REPLAY_WINDOW_SECONDS = 4 * 60 * 60  # a call's steps are remembered (as keyed hashes) this long
 
 
 class Script:
@@ -137,7 +139,9 @@ def call_step():
     heard = call_flow.Heard(request.form.get("Digits", ""), request.form.get("SpeechResult", ""),
                             silent=request.args.get("x") == "1")
     turn = call_flow.next_turn(call, heard, tree)
-    if turn.send:  # only ever to the number Twilio says is calling
+    if turn.send and seen_before():  # a replayed "press 9": say it was sent, send nothing again
+        turn = call_flow.report_text(call, "already_sent")
+    elif turn.send:  # only ever to the number Twilio says is calling
         result = outbound.text_topic(request.form.get("From", ""), call.topic, call.lang,
                                      request.form.get("StirVerstat", ""))
         turn = call_flow.report_text(call, result)
@@ -145,3 +149,15 @@ def call_step():
         turn = call_flow.report_county(call, answer_spoken_county(heard.speech, call.lang))
     stats.record("voice", turn.topic, turn.lang, turn.outcome)
     return xml_response(script.render(turn, public_base(), county))
+
+
+def seen_before() -> bool:
+    """Tell whether this very step of this call (same CallSid, URL and key) came before: a replay.
+
+    Counted under a keyed hash that expires, never the CallSid itself. Twilio never sends one
+    step twice with the same action URL and input, so a repeat is a captured request played again.
+    """
+    step = "\0".join((request.form.get("CallSid", ""), request.query_string.decode("latin-1"),
+                      request.form.get("Digits", ""), request.form.get("SpeechResult", "")))
+    count = count_use("voice_step", step, REPLAY_WINDOW_SECONDS)
+    return count is not None and count > 1

@@ -38,6 +38,7 @@ class Call:
     topic: str | None = None
     tries: int = 0  # silences or wrong answers in a row at this step
     sent: tuple[str, ...] = ()  # topics already texted to the caller during this call
+    attempt: int = 0  # texts tried and not sent at this step: a retry is a new request, never a replay
 
 
 @dataclass(frozen=True)
@@ -70,13 +71,14 @@ def read_call(query: Mapping[str, str], tree: Tree) -> Call:
     # After a topic, or asking for a county, needs the topic: without it, start again at the menu.
     step = "menu" if step in ("after", "county") and topic is None else step
     sent = tuple(t for t in dict.fromkeys(query.get("sent", "").split(",")) if t in topics)
-    return Call(step, lang, topic, int(tries) if tries in map(str, range(MAX_TRIES)) else 0, sent)
+    attempt = int(query["a"]) if query.get("a", "") in map(str, range(1, 10)) else 0
+    return Call(step, lang, topic, int(tries) if tries in map(str, range(MAX_TRIES)) else 0, sent, attempt)
 
 
 def write_call(call: Call, silent: bool = False) -> str:
     """Encode a call as the plain-ASCII query string of the next action URL."""
     fields = {"s": call.step, "l": call.lang, "t": call.topic, "n": call.tries or None,
-              "sent": ",".join(call.sent), "x": 1 if silent else None}
+              "sent": ",".join(call.sent), "a": call.attempt or None, "x": 1 if silent else None}
     return "&".join(f"{name}={value}" for name, value in fields.items() if value)
 
 
@@ -111,7 +113,7 @@ def report_text(call: Call, result: str) -> Turn:
     """Tell the caller what became of the text, then offer the after-topic options again."""
     prompt, outcome = TEXT_RESULTS[result]
     sent = (*call.sent, call.topic) if result == "sent" else call.sent
-    after = Call("after", call.lang, call.topic, 0, sent)
+    after = Call("after", call.lang, call.topic, 0, sent, 0 if result == "sent" else min(call.attempt + 1, 9))
     return Turn(((call.lang, prompt),), after, outcome, call.lang, call.topic)
 
 
