@@ -10,6 +10,10 @@ from dataclasses import dataclass
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
+from hotline.core.agreement_updates import describe_change
+from hotline.core.agreements import state_code
+from hotline.edges.storage.agreement_history import latest_loaded, recent_checks
+from hotline.edges.storage.agreement_lists import current_list, list_is_stale
 from hotline.edges.storage.stats import (
     CHANNELS,
     TABLES,
@@ -71,7 +75,8 @@ def dashboard():
     channels = [c for c in CHANNELS if c in ("sms", "voice") or report.pick("total", c)]
     return render_template("admin/dashboard.html", report=report, channels=channels, channel_names=CHANNELS,
                            tables=TABLES, threshold=threshold, draw=functools.partial(draw_bars, threshold=threshold),
-                           show=functools.partial(show_count, threshold=threshold), geometry=chart_geometry(report))
+                           show=functools.partial(show_count, threshold=threshold), geometry=chart_geometry(report),
+                           agreements=agreements_report())
 
 
 @bp.get("/admin/stats.csv")
@@ -82,6 +87,16 @@ def stats_csv():
     csv = export_csv(report, int(current_app.config["HOTLINE_SMALL_COUNT_THRESHOLD"]))
     filename = f"hotline-stats-{report.weeks[-1].isoformat()}.csv"
     return Response(csv, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def agreements_report() -> dict[str, object]:
+    """Gather what organisers need to know of ICE's list: its date, the last checks, the latest changes."""
+    state, loaded = state_code(current_app.config["HOTLINE_STATE"]), current_list()
+    latest = latest_loaded("participating")
+    changes = (latest.changes or {}) if latest else {}
+    return {"loaded": loaded, "stale": bool(loaded and list_is_stale(loaded)), "state": state,
+            "checks": recent_checks("participating", 5), "latest": latest, "describe": describe_change,
+            "changes": {s: c for s, c in changes.items() if s == state} if state else changes}
 
 
 def chart_geometry(report: Report) -> dict[str, int]:

@@ -10,6 +10,7 @@ import zipfile
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import us
 
@@ -20,6 +21,10 @@ COLUMNS = {"STATE": "state", "LAW ENFORCEMENT AGENCY": "agency", "TYPE": "agency
 MODELS = {"jail enforcement model": "jail", "task force model": "task_force",
           "warrant service officer": "warrant_service", "warrant service officer model": "warrant_service"}
 NO_COUNTY = {"", "#N/A", "N/A", "NA", "NONE", "STATEWIDE"}
+# Dates in file names, tried in this order: ISO (our own copies), then ICE's month-day-year.
+DATES_IN_NAMES = ((re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)"), "ymd"),
+                  (re.compile(r"(?<!\d)(\d{2})(\d{2})(\d{4})(?!\d)"), "mdy"),
+                  (re.compile(r"(?<!\d)(\d{2})(\d{2})(\d{2})(?=am|pm|AM|PM|\.|_|-|$)"), "mdy"))
 
 
 def is_statewide(agreement: Agreement) -> bool:
@@ -64,21 +69,39 @@ def state_code(value: object) -> str | None:
 
 
 def date_from_filename(path: Path | str) -> dt.date | None:
-    """Find the list's publication date in a file name like '...-2025-07-18.xlsx'."""
-    found = re.search(r"(\d{4})-(\d{2})-(\d{2})", Path(path).name)
-    return dt.date(*map(int, found.groups())) if found else None
+    """Find the list's publication date in a file name: ours '...-2025-07-18.xlsx', ICE's
+    'participatingAgencies10092026.xlsx' or '287gParticipatingAgencies091526pm.xlsx'."""
+    name = Path(str(path)).name
+    for pattern, order in DATES_IN_NAMES:
+        for found in pattern.finditer(name):
+            parts = dict(zip(order, map(int, found.groups()), strict=True))
+            try:
+                return dt.date(parts["y"] + (2000 if parts["y"] < 100 else 0), parts["m"], parts["d"])
+            except ValueError:
+                continue  # digits that are no date, e.g. 13452026
+    return None
 
 
-def read_spreadsheet(path: Path | str) -> list[Agreement]:
+def read_spreadsheet(path: Path | str | BinaryIO, name: str | None = None) -> list[Agreement]:
     """Read every agreement row; raise AgreementsError for anything unexpected."""
-    from openpyxl import load_workbook  # only the loading command needs it
+    return read_workbook(path, name)[0]
 
+
+def read_workbook(source: Path | str | BinaryIO, name: str | None = None) -> tuple[list[Agreement], dt.date | None]:
+    """Read every agreement row and the date the workbook was last saved (None if it does not say)."""
+    from openpyxl import load_workbook  # only the loading commands need it
+
+    path = name or source
+    unreadable = (zipfile.BadZipFile, OSError, KeyError, ValueError, IndexError, TypeError)
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as error:
+        workbook = load_workbook(source, read_only=True, data_only=True)
+    except unreadable as error:
         raise AgreementsError(f"{path}: not a readable .xlsx spreadsheet ({error})") from None
-    try:
+    try:  # a zip file that opens can still hold a damaged or empty sheet
+        saved = workbook.properties.modified
         rows = list(workbook.worksheets[0].iter_rows(values_only=True))
+    except unreadable as error:
+        raise AgreementsError(f"{path}: not a readable .xlsx spreadsheet ({error})") from None
     finally:
         workbook.close()
     header_at = next((i for i, row in enumerate(rows[:10])
@@ -91,7 +114,7 @@ def read_spreadsheet(path: Path | str) -> list[Agreement]:
                   for n, row in enumerate(rows[header_at + 1:], start=1) if any(row)]
     if not agreements:
         raise AgreementsError(f"{path}: the spreadsheet has no agreement rows")
-    return agreements
+    return agreements, saved.date() if isinstance(saved, dt.datetime) else None
 
 
 def _agreement(row: tuple, where: dict[str, int], place: str) -> Agreement:

@@ -18,11 +18,11 @@ from hotline.core.toml_files import ContentError, read_toml
 
 TEXTS = ("county_listed", "county_not_listed", "county_unknown", "state_ask", "statewide", "statewide_none",
          "statewide_long", "stale", "agency_line", "signed", "date", "statewide_agency", "no_county_agency",
-         "others_many")
+         "others_many", "elsewhere")
 # What the answers may say, filled from the loaded list (and the date's parts).
 ANSWER_PLACEHOLDERS = frozenset({"county", "state", "state_name", "list_date", "agencies", "count", "counties",
                                  "web_page", "stale", "agency", "models", "model", "date", "month", "day", "year",
-                                 "others"})
+                                 "others", "elsewhere", "checked_date"})
 STATEWIDE_SUMMARY_MAX = 200  # characters of county names before pointing to the web page instead
 OTHERS_MAX = 90  # characters of state and city agency names in a county's answer before counting them instead
 # Tables of names per language (not texts, so a language may leave them out).
@@ -35,6 +35,12 @@ class AgreementList:
 
     as_of: dt.date
     rows: tuple[Agreement, ...]
+    confirmed: dt.date | None = None  # the last day a check found this still ICE's current list
+
+
+def is_stale(agreements: AgreementList, today: dt.date, max_age_days: int) -> bool:
+    """Tell whether the list may be out of date: neither its date nor its last check is recent."""
+    return (today - max(agreements.as_of, agreements.confirmed or agreements.as_of)).days > max_age_days
 
 
 @dataclass(frozen=True)
@@ -101,7 +107,7 @@ def answer_county_question(words: list[str], lang: str, agreements: AgreementLis
     if not place and not (wants_state or (asked and state)):
         return None
     values = {"list_date": format_date(agreements.as_of, texts),
-              "stale": str(texts["stale"]) if (today - agreements.as_of).days > max_age_days else ""}
+              "stale": str(texts["stale"]) if is_stale(agreements, today, max_age_days) else ""}
     if not place:
         return _statewide(state or home_state, lang, agreements, texts, values, public_url)
     found = find_county(" ".join(place), state)
@@ -111,12 +117,22 @@ def answer_county_question(words: list[str], lang: str, agreements: AgreementLis
         return fill(str(texts["county_unknown"]), {**values, **_state(state, texts),
                                                    "county": _example(agreements, state)})
     if len({s for s, _ in found}) > 1:
-        return fill(str(texts["state_ask"]), {**values, **_state(found[0][0], texts), "county": found[0][1]})
+        listed = [(s, c) for s, c in found if any(_is_county(a, s, c) for a in agreements.rows)]
+        if len({s for s, _ in listed}) != 1:  # the list does not settle it: ask
+            return fill(str(texts["state_ask"]), {**values, **_state(found[0][0], texts), "county": found[0][1]})
+        # The one state whose county of that name is on the list; the answer names it, and says how to ask
+        # about a county of that name elsewhere (which the list shows no agreement for).
+        found, values["elsewhere"] = listed, fill(str(texts["elsewhere"]), {"county": listed[0][1],
+                                                                             **_state(listed[0][0], texts)})
     state, county = found[0]
-    rows = [a for a in agreements.rows if a.state == state and normalise(a.county) == normalise(county)]
+    rows = [a for a in agreements.rows if _is_county(a, state, county)]
     values |= {"county": county, **_state(state, texts), "agencies": _agencies(rows, texts),
                "others": _others(state, agreements, texts, _web_page(public_url, lang, state))}
     return fill(str(texts["county_listed" if rows else "county_not_listed"]), values)
+
+
+def _is_county(agreement: Agreement, state: str, county: str) -> bool:
+    return agreement.state == state and normalise(agreement.county) == normalise(county)
 
 
 def _others(state: str, agreements: AgreementList, texts: Mapping[str, object], web_page: str) -> str:

@@ -108,9 +108,21 @@ SETTINGS: tuple[Setting, ...] = (
             "google-chrome (or Chrome on a Mac)"),
     # -- 287(g) agreements (hotline/agreements.py)
     Setting("HOTLINE_STATE", "",
-            "Two-letter state (e.g. WY) that '287G <county>' answers for; empty means any state"),
+            "Two-letter state (e.g. WY) that '287G <county>' answers for; empty means any state (a county "
+            "name found in several states is asked about, unless the list has it in only one)"),
     Setting("HOTLINE_AGREEMENTS_MAX_AGE_DAYS", "60",
-            "Answers from a loaded 287(g) list older than this many days add that it may be out of date", kind="whole"),
+            "Answers add that the 287(g) list may be out of date when neither its date nor its last successful "
+            "check (`hotline agreements update`) is within this many days", kind="whole"),
+    # ICE publishes the spreadsheets on its 287(g) page under a new name each time
+    # (e.g. /doclib/about/offices/ero/287g/participatingAgencies10092026.xlsx), so the
+    # page is the address that stays: the update finds the spreadsheet's link there.
+    Setting("HOTLINE_AGREEMENTS_URL", "https://www.ice.gov/identify-and-arrest/287g",
+            "Where `hotline agreements update` gets ICE's list of participating agencies: ICE's 287(g) page "
+            "(the spreadsheet it links to is used) or the spreadsheet's own https address"),
+    Setting("HOTLINE_AGREEMENTS_PENDING_URL", "https://www.ice.gov/identify-and-arrest/287g",
+            "Where it gets ICE's list of pending agencies; when ICE's page links none, there is nothing to update"),
+    Setting("HOTLINE_AGREEMENTS_TIMEOUT_SECONDS", "30",
+            "Longest a download of ICE's page or list may take before the update gives up", kind="positive"),
     # -- operations (hotline/ops.py)
     Setting("HOTLINE_DELETE_TWILIO_RECORDS", "false",
             "true: delete each text and call from Twilio's logs once finished (zero-retention, docs/privacy.md); "
