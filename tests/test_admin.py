@@ -59,7 +59,7 @@ def test_dashboard_draws_charts_and_hides_small_counts(client):
     assert "<script" not in page and "http://" not in page and "https://" not in page  # nothing from elsewhere
     svgs = page.count("<svg")
     assert svgs >= 4 and page.count("</svg>") == svgs
-    assert 'aria-label="Texts, rights, per week: 0, 0, 0, 0, 0, 0, 0, 7"' in page
+    assert 'aria-label="Texts, RIGHTS, per week: 0, 0, 0, 0, 0, 0, 0, 7"' in page  # a topic by its keyword
     assert "&lt;5" in page and ">2<" not in page and ">1<" not in page  # 2 Spanish texts, 1 call: hidden
     assert "A7" in page and "Calls" in page
     start = page.index("<svg")
@@ -106,3 +106,30 @@ def test_hotline_stats_with_nothing_counted(app, monkeypatch):
     with app.app_context():
         result = app.test_cli_runner().invoke(stats_command, [])
     assert "No use counted" in result.output
+
+
+def test_dashboard_opens_with_a_summary_and_speaks_plain_words(app, client):
+    with app.app_context():
+        record("sms", None, None, "end_of_topic")
+        record("sms", None, None, "optout_note")
+    page = client.get("/admin", auth=("organiser", PASSWORD)).get_data(as_text=True)
+    summary = page[page.index('<p class="summary">'):page.index("</p>", page.index('<p class="summary">'))]
+    assert "This week: 11 texts, &lt;5 calls; most asked: RIGHTS." in summary  # small counts hidden here too
+    for code in ("end_of_topic", "optout_note", "(none)", "call_started"):
+        assert f">{code}<" not in page
+    assert "read to the end" in page and "asked how to stop" in page
+    assert 'aria-label="Texts, per day: ' in page and page.count('class="days"') == 2
+
+
+def test_dashboard_fits_a_phone(app, tmp_path):
+    from hotline.edges.printing import serve_app
+    from tests.browser import launch_browser
+
+    with serve_app(app) as base, launch_browser() as browser:
+        context = browser.new_context(viewport={"width": 390, "height": 844},
+                                      http_credentials={"username": "organiser", "password": PASSWORD})
+        page = context.new_page()
+        assert page.goto(base + "/admin").status == 200
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
+        context.close()

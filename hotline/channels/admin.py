@@ -16,6 +16,7 @@ from hotline.edges.storage.agreement_history import latest_loaded, recent_checks
 from hotline.edges.storage.agreement_lists import current_list, list_is_stale
 from hotline.edges.storage.stats import (
     CHANNELS,
+    NONE,
     TABLES,
     Report,
     Series,
@@ -23,9 +24,20 @@ from hotline.edges.storage.stats import (
     read_report,
     show_count,
 )
+from hotline.edges.storage.usage_days import read_days
+from hotline.services import get_engine
 
 bp = Blueprint("admin", __name__)
-WEEKS = 8
+WEEKS, DAYS, DAY_BAR = 8, 14, 14  # weeks of weekly bars; days of daily bars, and their width
+# What each outcome means, for the people who read the dashboard.
+OUTCOMES = {"answered": "got the answer", "more": "asked for more", "end_of_topic": "read to the end",
+            "menu": "got the menu", "help": "asked for help", "source": "asked for the source",
+            "language": "changed language", "not_understood": "not understood",
+            "optout_note": "asked how to stop", "opted_out": "texted STOP", "opted_in": "texted START",
+            "rate_limited": "slowed down (too many texts)", "county": "asked about a county",
+            "call_started": "calls started", "text_sent": "got the answer by text",
+            "text_refused": "text not possible", "text_failed": "text failed",
+            "hung_up": "hung up after three tries", "ended": "ended the call", "other": "other"}
 BAR_WIDTH, BAR_GAP, BAR_HEIGHT, LABEL_HEIGHT = 26, 10, 40, 12
 SMALL_BAR = 3  # every small count gets this same height, so the chart tells no more than "<5"
 
@@ -71,12 +83,15 @@ def forbid_caching(response: Response) -> Response:
 def dashboard():
     """Show the last weeks' counters as bar charts and tables, small counts hidden."""
     threshold = int(current_app.config["HOTLINE_SMALL_COUNT_THRESHOLD"])
-    report = read_report(WEEKS)
+    report, (days, per_day) = read_report(WEEKS), read_days(DAYS)
     channels = [c for c in CHANNELS if c in ("sms", "voice") or report.pick("total", c)]
+    show = functools.partial(show_count, threshold=threshold)
     return render_template("admin/dashboard.html", report=report, channels=channels, channel_names=CHANNELS,
                            tables=TABLES, threshold=threshold, draw=functools.partial(draw_bars, threshold=threshold),
-                           show=functools.partial(show_count, threshold=threshold), geometry=chart_geometry(report),
-                           agreements=agreements_report())
+                           show=show, geometry=chart_geometry(len(report.weeks)), label=plain_label,
+                           summary=this_week(report, show), days=days, per_day=per_day,
+                           day_geometry=chart_geometry(len(days), DAY_BAR), agreements=agreements_report(),
+                           draw_days=functools.partial(draw_day_bars, threshold=threshold))
 
 
 @bp.get("/admin/stats.csv")
@@ -99,10 +114,41 @@ def agreements_report() -> dict[str, object]:
             "changes": {s: c for s, c in changes.items() if s == state} if state else changes}
 
 
-def chart_geometry(report: Report) -> dict[str, int]:
-    """Return the sizes the template needs to draw one bar per week."""
-    step = BAR_WIDTH + BAR_GAP
-    return {"width": len(report.weeks) * step, "height": LABEL_HEIGHT + BAR_HEIGHT, "bar": BAR_WIDTH, "step": step}
+def chart_geometry(bars: int, width: int = 0) -> dict[str, int]:
+    """Return the sizes the template needs to draw one bar per week (or per day)."""
+    width = width or BAR_WIDTH
+    step = width + BAR_GAP * width // BAR_WIDTH
+    return {"width": bars * step, "height": LABEL_HEIGHT + BAR_HEIGHT, "bar": width, "step": step}
+
+
+def draw_day_bars(counts: list[int], threshold: int) -> list[Bar]:
+    """Place one bar per day, as draw_bars does per week."""
+    bars = draw_bars(Series("total", "", "all", tuple(counts)), [Series("total", "", "all", tuple(counts))],
+                     threshold)
+    step = DAY_BAR + BAR_GAP * DAY_BAR // BAR_WIDTH
+    return [Bar(i * step, bar.y, bar.height, bar.label, bar.small) for i, bar in enumerate(bars)]
+
+
+def plain_label(table: str, name: str) -> str:
+    """Name a row as organisers say it: the topic's keyword, the language's name, what happened."""
+    catalog = get_engine().catalog
+    if name == NONE:
+        return "not known" if table == "language" else "none"
+    if table == "topic" and name in catalog.topics:
+        return catalog.topics[name].keywords[catalog.languages.codes[0]][0]
+    if table == "language" and name in catalog.languages:
+        return catalog.languages[name].name
+    return OUTCOMES.get(name, name.replace("_", " ")) if table == "outcome" else name
+
+
+def this_week(report: Report, show: Callable[[int], str]) -> str:
+    """Say in one line what this week looked like: texts, calls, and the topic most asked for."""
+    def week(channel: str, table: str = "total") -> list[Series]:
+        return [s for s in report.pick(table, channel) if s.name != NONE]
+    texts, calls = (sum(s.counts[-1] for s in week(channel)) for channel in ("sms", "voice"))
+    topics = sorted(week("sms", "topic") + week("voice", "topic"), key=lambda s: -s.counts[-1])
+    most = f"; most asked: {plain_label('topic', topics[0].name)}" if topics and topics[0].counts[-1] else ""
+    return f"This week: {show(texts)} texts, {show(calls)} calls{most}."
 
 
 def draw_bars(series: Series, peers: list[Series], threshold: int) -> list[Bar]:
