@@ -133,3 +133,38 @@ def test_dashboard_fits_a_phone(app, tmp_path):
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
         context.close()
+
+
+@pytest.mark.parametrize("weak", ["a", "password123"])
+def test_a_weak_dashboard_password_stops_the_start(settings, weak):
+    from hotline import create_app
+    from hotline.edges.settings import SettingsError
+
+    settings["HOTLINE_ADMIN_PASSWORD"] = weak
+    with pytest.raises(SettingsError, match="HOTLINE_ADMIN_PASSWORD is too short"):
+        create_app(settings)
+
+
+def test_wrong_passwords_are_slowed_down_and_logged_without_the_password(client, caplog):
+    statuses = [client.get("/admin", auth=("x", f"guess-{i}")).status_code for i in range(12)]
+    assert statuses[:10] == [401] * 10 and statuses[10:] == [429, 429]
+    assert client.get("/admin", auth=("x", PASSWORD)).status_code == 200  # the organisers still get in
+    assert "Wrong dashboard password" in caplog.text and "guess-" not in caplog.text
+
+
+def test_the_dashboard_is_https_only_and_never_framed(client):
+    plain = client.get("/admin", auth=("x", PASSWORD), headers={"X-Forwarded-Proto": "http"})
+    assert plain.status_code == 301 and plain.headers["Location"].startswith("https://")
+    secure = client.get("/admin", auth=("x", PASSWORD), headers={"X-Forwarded-Proto": "https"})
+    assert secure.status_code == 200 and secure.headers["Strict-Transport-Security"].startswith("max-age=")
+    assert "frame-ancestors 'none'" in secure.headers["Content-Security-Policy"]
+
+
+def test_statistics_unavailable_is_a_503_not_a_500(settings):
+    from hotline import create_app
+
+    settings["DATABASE_URL"] = "postgresql://hotline@127.0.0.1:1/hotline"  # nothing listens there
+    client = create_app(settings).test_client()
+    for path in ("/admin", "/admin/stats.csv"):
+        response = client.get(path, auth=("x", PASSWORD))
+        assert response.status_code == 503 and b"unavailable" in response.data

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import functools
-import hashlib
-import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, current_app, render_template
+from sqlalchemy.exc import SQLAlchemyError
 
+from hotline.channels.dashboard_access import protect, require_password
 from hotline.core.agreement_updates import describe_change
 from hotline.core.agreements import state_code
 from hotline.edges.storage.agreement_history import latest_loaded, recent_checks
@@ -51,31 +51,7 @@ class Bar:
     small: bool
 
 
-def require_password(view: Callable) -> Callable:
-    """Let in only organisers with HOTLINE_ADMIN_PASSWORD (any user name); 404 when it is unset."""
-
-    @functools.wraps(view)
-    def checked_view(*args, **kwargs):
-        password = str(current_app.config["HOTLINE_ADMIN_PASSWORD"])
-        if not password:
-            abort(404)
-        given = (request.authorization.password or "") if request.authorization else ""
-        # Compare digests: equal lengths, constant time, whatever was typed.
-        if not hmac.compare_digest(hashlib.sha256(given.encode()).digest(),
-                                   hashlib.sha256(password.encode()).digest()):
-            return Response("The statistics need the organisers' password.\n", 401, mimetype="text/plain",
-                            headers={"WWW-Authenticate": 'Basic realm="hotline statistics", charset="UTF-8"'})
-        return view(*args, **kwargs)
-
-    return checked_view
-
-
-@bp.after_request
-def forbid_caching(response: Response) -> Response:
-    """Keep statistics out of shared caches and the page free of anything from elsewhere."""
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
-    return response
+bp.after_request(protect)
 
 
 @bp.get("/admin")
@@ -83,7 +59,10 @@ def forbid_caching(response: Response) -> Response:
 def dashboard():
     """Show the last weeks' counters as bar charts and tables, small counts hidden."""
     threshold = int(current_app.config["HOTLINE_SMALL_COUNT_THRESHOLD"])
-    report, (days, per_day) = read_report(WEEKS), read_days(DAYS)
+    try:
+        report, (days, per_day) = read_report(WEEKS), read_days(DAYS)
+    except SQLAlchemyError:
+        return unavailable()
     channels = [c for c in CHANNELS if c in ("sms", "voice") or report.pick("total", c)]
     show = functools.partial(show_count, threshold=threshold)
     return render_template("admin/dashboard.html", report=report, channels=channels, channel_names=CHANNELS,
@@ -98,10 +77,19 @@ def dashboard():
 @require_password
 def stats_csv():
     """Download the dashboard's numbers as CSV, small counts hidden."""
-    report = read_report(WEEKS)
+    try:
+        report = read_report(WEEKS)
+    except SQLAlchemyError:
+        return unavailable()
     csv = export_csv(report, int(current_app.config["HOTLINE_SMALL_COUNT_THRESHOLD"]))
     filename = f"hotline-stats-{report.weeks[-1].isoformat()}.csv"
     return Response(csv, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def unavailable() -> Response:
+    """Say the statistics cannot be read now (the database does not answer), like /healthz: 503."""
+    return Response("Statistics unavailable: the database does not answer. Texts and calls are still answered.\n",
+                    503, mimetype="text/plain", headers={"Retry-After": "60"})
 
 
 def agreements_report() -> dict[str, object]:

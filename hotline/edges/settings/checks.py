@@ -27,6 +27,7 @@ POLLY_VOICES = {
     "es-US": {"Lupe", "Penelope", "Miguel", "Pedro"},
     "es-MX": {"Mia", "Andres"},
 }
+MIN_ADMIN_PASSWORD = 12  # characters; a passphrase of four words is easier to remember and longer
 KINDS = {"flag": "true or false", "whole": "a whole number (0, 1, 2 ...)",
          "positive": "a whole number of at least 1", "number": "a number"}
 
@@ -88,6 +89,10 @@ def check_values(config: Mapping[str, object], languages: Languages) -> list[str
     service = str(config.get("HOTLINE_MESSAGING_SERVICE_SID", ""))
     if service and not service.startswith("MG"):
         problems.append("HOTLINE_MESSAGING_SERVICE_SID must start with MG (or be empty)")
+    password = str(config.get("HOTLINE_ADMIN_PASSWORD", ""))
+    if password and len(password) < MIN_ADMIN_PASSWORD and not is_development(config):
+        problems.append(f"HOTLINE_ADMIN_PASSWORD is too short: use {MIN_ADMIN_PASSWORD} characters or more, "
+                        "e.g. four random words")
     if is_on(config, "HOTLINE_DELETE_TWILIO_RECORDS") and not config.get("TWILIO_ACCOUNT_SID") \
             and not is_development(config):
         problems.append("HOTLINE_DELETE_TWILIO_RECORDS=true needs TWILIO_ACCOUNT_SID (and TWILIO_AUTH_TOKEN) "
