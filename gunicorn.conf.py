@@ -8,6 +8,18 @@ import os
 
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+# Threads, so a client that sends its body one byte a second holds one thread, not a whole
+# worker: two such clients starved both sync workers, and a real text waited 12 s.
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+BODY_READ_TIMEOUT_SECONDS = 5  # Twilio sends its few hundred bytes at once; a slower body is not Twilio
+
+
+def pre_request(worker, req):
+    """Give up on a request whose body trickles in: each read from the client may wait this long."""
+    sock = getattr(getattr(req, "unreader", None), "sock", None)
+    if sock is not None:
+        sock.settimeout(BODY_READ_TIMEOUT_SECONDS)
 
 # Twilio waits 15 s in all for an answer, then gives up on an SMS or plays its fallback.
 # A worker stuck for 10 s is killed and replaced, well before that.

@@ -93,3 +93,39 @@ def test_signed_call_gets_the_language_menu(server):
         body = response.read().decode()
     assert response.status == 200 and "<Gather" in body
     assert 'language="en-US"' in body and 'language="es-' in body  # "For English, press 1. Para español, oprima 2."
+
+
+def test_slow_clients_do_not_starve_the_workers(server):
+    # Two clients trickle a body a byte at a time (as WEB_CONCURRENCY=2 sync workers, they held both).
+    host, port = server.removeprefix("http://").split(":")
+    slow = []
+    for _ in range(2):
+        client = socket.create_connection((host, int(port)), timeout=30)
+        client.sendall(b"POST /sms HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                       b"Content-Length: 2000\r\n\r\nBody=")
+        slow.append(client)
+    try:
+        deadline = time.monotonic() + 3
+        while time.monotonic() < deadline:  # keep them trickling while a real text comes in
+            for client in slow:
+                client.sendall(b"x")
+            time.sleep(0.2)
+            if time.monotonic() > deadline - 2:
+                break
+        started = time.monotonic()
+        status, _, body = post_sms(server, "RIGHTS", lambda p: sign(PUBLIC_URL + "/sms", p))
+        assert status == 200 and "<Message>" in body
+        assert time.monotonic() - started < 2  # answered at once, not after the slow ones
+    finally:
+        for client in slow:
+            client.close()
+
+
+def test_a_body_that_stops_arriving_is_given_up(server):
+    host, port = server.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as client:
+        client.sendall(b"POST /sms HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                       b"Content-Length: 1000\r\n\r\nBody=x")
+        started = time.monotonic()
+        client.recv(1024)  # the server closes (or answers) once the body read times out
+        assert time.monotonic() - started < 8  # the 5-second body-read timeout, not the 10-second worker kill
