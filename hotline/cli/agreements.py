@@ -7,16 +7,16 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
 
 from hotline.cli.agreements_update import print_changes, update_command
+from hotline.cli.help_text import CommandGroup
 from hotline.core.agreement_updates import Candidate
 from hotline.core.agreements import AgreementsError, date_from_filename, read_spreadsheet, state_code
 from hotline.edges.storage.agreement_history import FILE, Check, recent_checks
 from hotline.edges.storage.agreement_lists import current_list, swap_list
 
 
-@click.group("agreements", cls=AppGroup)
+@click.group("agreements", cls=CommandGroup)
 def agreements_command() -> None:
     """Load ICE's list of 287(g) agreements, which answers "287G <county>", and keep it current."""
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import click
-from flask.cli import AppGroup
 
+from hotline.cli.help_text import CommandGroup
 from hotline.edges.storage.database import SCHEMA_VERSION, create_tables, get_storage
 
 
-@click.group("db", cls=AppGroup)
+@click.group("db", cls=CommandGroup)
 def db_command() -> None:
     """Manage the database that holds the counters."""
 

@@ -11,27 +11,20 @@ from hotline.cli.apps import app_for_command
 from hotline.cli.chat import chat
 from hotline.cli.check import check
 from hotline.cli.commands import APP_COMMANDS
+from hotline.cli.help_text import WholeHelp
 from hotline.cli.serve import serve
 from hotline.cli.settings_report import settings_command
 
 APP_COMMAND_NAMES = frozenset(command.name for command in APP_COMMANDS)
 
 
-class HotlineGroup(FlaskGroup):
+class HotlineGroup(WholeHelp, FlaskGroup):
     """`hotline`: its own commands, then the app's (app.cli), built from .env and the environment."""
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         # Flask's --app, --env-file and --debug mean nothing to a volunteer: the app is always this one.
         self.params = [param for param in self.params if param.name not in ("app", "env_file", "debug")]
-
-    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        """List the commands with their whole first sentence, wrapped, never cut off with '...'."""
-        rows = [(name, command.get_short_help_str(limit=1000)) for name in self.list_commands(ctx)
-                if (command := self.get_command(ctx, name)) is not None and not command.hidden]
-        if rows:
-            with formatter.section("Commands"):
-                formatter.write_dl(rows)
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         """Find a command; for one of the app's, a broken setting is said plainly, not as "no such command"."""

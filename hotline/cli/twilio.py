@@ -12,12 +12,12 @@ from urllib.parse import urlsplit
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
 from twilio.base.exceptions import TwilioException, TwilioRestException
 
 if TYPE_CHECKING:  # the REST client is imported only when a command needs it
     from twilio.rest import Client
 
+from hotline.cli.help_text import CommandGroup
 from hotline.core.phone_numbers import normalise_number
 from hotline.edges import twilio_client as twilio_rest
 from hotline.edges.retention.callbacks import CALL_STATUS_PATH
@@ -35,7 +35,7 @@ OVERRIDES = {"sms_application_sid": "a TwiML App handles its texts", "voice_appl
              "a TwiML App handles its calls", "trunk_sid": "a SIP trunk handles its calls"}
 
 
-@click.group("twilio", cls=AppGroup)
+@click.group("twilio", cls=CommandGroup)
 def twilio_command() -> None:
     """Set up and look after the hotline's Twilio number."""
 
