@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from hotline import create_app
-from hotline.edges.storage import limits
+from hotline.edges.storage import limits, stats
 from hotline.edges.storage.database import get_db_engine, rate_limits, usage
 from hotline.edges.storage.limits import allow, count_use, make_key
 from hotline.edges.storage.stats import record
@@ -166,3 +166,16 @@ def test_database_down_lets_everything_through(settings):
     with app.app_context():
         assert all(allow("b", "s", 1, 60) for _ in range(3))
         assert count_use("b", "s", 60) is None
+
+
+def test_the_daily_total_caps_what_the_line_sends_and_says_so_once(settings, caplog):
+    settings["HOTLINE_SMS_DAILY_TOTAL"] = "3"
+    app = create_app(settings)
+    twilio = TwilioClient(app.test_client())
+    replies = [reply_text(twilio.sms("RIGHTS", sender=f"+1307555{n:04d}")) for n in range(5)]
+    assert [text is not None for text in replies] == [True, True, True, False, False]  # many senders, one cap
+    assert caplog.text.count("HOTLINE_SMS_DAILY_TOTAL (3) reached") == 1
+    with app.app_context():
+        report = stats.read_report(1)
+    reached = [s for s in report.pick("outcome", "sms") if s.name == "daily_total_reached"]
+    assert reached and reached[0].counts[-1] == 2  # the dashboard's outcome table shows it

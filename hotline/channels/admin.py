@@ -37,7 +37,8 @@ OUTCOMES = {"answered": "got the answer", "more": "asked for more", "end_of_topi
             "rate_limited": "slowed down (too many texts)", "county": "asked about a county",
             "call_started": "calls started", "text_sent": "got the answer by text",
             "text_refused": "text not possible", "text_failed": "text failed",
-            "hung_up": "hung up after three tries", "ended": "ended the call", "other": "other"}
+            "hung_up": "hung up after three tries", "ended": "ended the call",
+            "daily_total_reached": "not answered: HOTLINE_SMS_DAILY_TOTAL reached", "other": "other"}
 BAR_WIDTH, BAR_GAP, BAR_HEIGHT, LABEL_HEIGHT = 26, 10, 40, 12
 SMALL_BAR = 3  # every small count gets this same height, so the chart tells no more than "<5"
 

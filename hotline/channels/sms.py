@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import Blueprint, current_app, request, session
 
 from hotline.core.sms_flow import Replies, Reply, State, converse, with_preview
@@ -14,6 +16,8 @@ from hotline.edges.twiml import message_twiml, xml_response
 from hotline.services import get_engine
 
 bp = Blueprint("sms", __name__)
+log = logging.getLogger(__name__)
+DAY_SECONDS = 24 * 60 * 60
 
 
 @bp.post("/sms")
@@ -26,7 +30,7 @@ def incoming_sms():
     reply, new_state = converse(body, state, engine.index, engine.replies, answer_from_current_list,
                                 request.form.get("OptOutType", ""))
     reply = limit_sender(request.form.get("From", ""), reply, state, engine.replies)
-    if new_state != state and reply.outcome != "rate_limited":
+    if new_state != state and reply.outcome not in ("rate_limited", "daily_total_reached"):
         session.update(new_state.to_cookie())
     record("sms", reply.topic, reply.lang, reply.outcome, find_flyer_code(body, reply.topic))
     # Zero-retention mode: the text is deleted from Twilio later, and so is the reply once Twilio reports it.
@@ -42,8 +46,20 @@ def limit_sender(sender: str, reply: Reply, state: State, replies: Replies) -> R
     limit = int(config["HOTLINE_SMS_LIMIT"])
     count = count_use("sms_sender", sender, int(config["HOTLINE_SMS_LIMIT_WINDOW_SECONDS"]))
     if count is None or count <= limit:
-        return reply
+        return within_daily_total(reply, int(config["HOTLINE_SMS_DAILY_TOTAL"]))
     lang = reply.lang or state.lang or replies.default_lang
     # Exactly one message per window gets count == limit + 1, however many workers race.
     notice = Reply("rate_limited", replies.texts[lang]["rate_limited"] if count == limit + 1 else None, lang)
     return with_preview(notice, replies)
+
+
+def within_daily_total(reply: Reply, cap: int) -> Reply:
+    """Keep the reply while the line's replies today are within HOTLINE_SMS_DAILY_TOTAL (0: no cap)."""
+    if not cap:
+        return reply
+    count = count_use("sms_total", None, DAY_SECONDS)  # one counter for the whole line, in every worker
+    if count is None or count <= cap:
+        return reply
+    if count == cap + 1:  # exactly once a day, however many workers race
+        log.warning("HOTLINE_SMS_DAILY_TOTAL (%s) reached: texts get no answer until midnight UTC", cap)
+    return Reply("daily_total_reached", None, reply.lang, reply.topic)

@@ -95,6 +95,9 @@ SETTINGS: tuple[Setting, ...] = (
             kind="positive"),
     Setting("HOTLINE_SMS_LIMIT_WINDOW_SECONDS", "600", "Length of that window in seconds (600 = 10 minutes)",
             kind="positive"),
+    Setting("HOTLINE_SMS_DAILY_TOTAL", "0",
+            "Most replies the whole line sends per day (a cost cap); past it, texts get no answer until "
+            "midnight UTC, logged once and shown on /admin; 0 = no cap", kind="whole"),
     Setting("HOTLINE_STATS_FLUSH_SECONDS", "2",
             "Each worker writes its counters at most this often (0 = at every count, as the tests do)", kind="whole"),
     Setting("HOTLINE_SMALL_COUNT_THRESHOLD", "5",
