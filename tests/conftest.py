@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from twilio.request_validator import RequestValidator
 
@@ -87,6 +89,28 @@ def fake_twilio(app):
     fake = FakeTwilioHttp()
     app.services.twilio_http = fake
     return fake
+
+
+# -- ICE's 287(g) list: the real sample spreadsheet and the county answers' words, read once per module
+
+
+SAMPLE_LIST = Path(__file__).parent.parent / "data" / "ice-287g-participating-agencies-2025-07-18.xlsx"
+
+
+@pytest.fixture(scope="module")
+def rows():
+    """The agreements of ICE's sample list (2025-07-18), as the app reads them."""
+    from hotline.core.agreements import read_spreadsheet
+
+    return read_spreadsheet(SAMPLE_LIST)
+
+
+@pytest.fixture(scope="module")
+def county_words():
+    """The words of messages/agreements.toml, as the county answers use them."""
+    from hotline.core.county_answers import load_county_words
+
+    return load_county_words(default_messages_dir())
 
 
 # -- storage: each storage test runs on SQLite, then on a real PostgreSQL server

@@ -17,16 +17,6 @@ SAMPLE = Path(__file__).parent.parent / "data" / "ice-287g-participating-agencie
 AS_OF = dt.date(2025, 7, 18)
 
 
-@pytest.fixture(scope="module")
-def rows():
-    return read_spreadsheet(SAMPLE)
-
-
-@pytest.fixture(scope="module")
-def county_words():
-    return load_county_words(default_messages_dir())
-
-
 def ask(text, lang, rows, county_words, state="WY", today=dt.date(2025, 8, 1)):
     words = [w for w in normalise(text).split() if w != "287g"]
     return answer_county_question(words, lang, AgreementList(AS_OF, tuple(rows)), county_words, state, today, 60,

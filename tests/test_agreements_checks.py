@@ -15,24 +15,12 @@ from hotline.core.agreement_updates import (
     list_changes,
     looks_like_a_page,
 )
-from hotline.core.agreements import date_from_filename, read_spreadsheet
-from hotline.core.county_answers import AgreementList, answer_county_question, is_stale, load_county_words
+from hotline.core.agreements import date_from_filename
+from hotline.core.county_answers import AgreementList, answer_county_question, is_stale
 from hotline.core.matcher import normalise
 from hotline.core.segments import count_segments
-from hotline.core.toml_files import default_messages_dir
 from hotline.edges.ice_download import allowed_address, shown
 from tests.test_agreements import AS_OF, SAMPLE, fixed_words
-
-
-@pytest.fixture(scope="module")
-def rows():
-    return read_spreadsheet(SAMPLE)
-
-
-@pytest.fixture(scope="module")
-def county_words():
-    return load_county_words(default_messages_dir())
-
 
 # -- ICE's names, page and servers
 

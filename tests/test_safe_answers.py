@@ -14,7 +14,7 @@ from hotline.cli.check.report import run_check
 from hotline.cli.check.translations import confirm_translations
 from hotline.core.agreements import Agreement
 from hotline.core.catalog import load_catalog
-from hotline.core.county_answers import AgreementList, answer_county_question, load_county_words
+from hotline.core.county_answers import AgreementList, answer_county_question
 from hotline.core.toml_files import default_messages_dir
 from hotline.edges.settings import SettingsError, read_settings
 from hotline.services import get_engine
@@ -31,11 +31,6 @@ def messages(tmp_path: Path) -> Path:
     copy = tmp_path / "messages"
     shutil.copytree(default_messages_dir(), copy)
     return copy
-
-
-@pytest.fixture(scope="module")
-def county_words():
-    return load_county_words(default_messages_dir())
 
 
 def ask(text: str, lang: str, rows, county_words, state: str | None = "WY") -> str | None:
