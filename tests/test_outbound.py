@@ -298,3 +298,11 @@ def test_after_a_failed_text_the_caller_can_try_again_and_it_is_no_replay(twilio
 def path_of(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.path}?{parts.query}"
+
+
+def test_one_area_code_cannot_use_up_everyones_daily_total(fake_twilio_app):
+    app, fake, twilio = fake_twilio_app(HOTLINE_TEXT_ME_HOURLY_PER_AREA="2", HOTLINE_TEXT_ME_DAILY_TOTAL="200")
+    for n in range(4):  # four different numbers, one area code: a block an attacker controls
+        text_me(twilio, caller=f"+1307555{n:04d}")
+    text_me(twilio, caller="+13125550100")  # someone else, elsewhere, still gets theirs
+    assert [m.data["To"] for m in fake.messages] == ["+13075550000", "+13075550001", "+13125550100"]

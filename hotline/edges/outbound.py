@@ -26,7 +26,8 @@ log = logging.getLogger(__name__)
 # What Twilio puts in From for a withheld or unknown caller ID; the short ones spell
 # "anonymous", "restricted", "blocked" and "unavailable" on a keypad.
 WITHHELD = frozenset({"", "anonymous", "+266696687", "+7378742833", "+2562533", "+86282452253"})
-DAY_SECONDS = 24 * 60 * 60
+DAY_SECONDS, HOUR_SECONDS = 24 * 60 * 60, 60 * 60
+AREA_PREFIX = len("+1307")  # country code and area code of a North American number
 # Number types that can receive a text (in North America nearly every number is "fixed line or mobile").
 TEXTABLE = frozenset({phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE})
 # Twilio errors that mean "this number cannot get our texts", not "try again later".
@@ -93,6 +94,11 @@ def _count_text(caller: str, per_number: int, total: int) -> str | None:
     # Per number first, so one number at its cap cannot use up everyone's daily total.
     count = limits.count_use("text_me_number", caller, DAY_SECONDS)
     if count is None or count > per_number:
+        return "limited" if count else "unavailable"
+    # Then per area code and hour: an attacker with a block of numbers takes its share, not everyone's.
+    count = limits.count_use("text_me_area", caller[:AREA_PREFIX], HOUR_SECONDS)
+    if count is None or count > int(current_app.config["HOTLINE_TEXT_ME_HOURLY_PER_AREA"]):
+        log.warning("Text me this: hourly cap for one area code reached; not sent")
         return "limited" if count else "unavailable"
     count = limits.count_use("text_me_total", None, DAY_SECONDS)
     if count is None or count > total:

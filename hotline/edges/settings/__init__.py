@@ -88,6 +88,9 @@ SETTINGS: tuple[Setting, ...] = (
             "'Text me this' texts one caller may get per day; 0 turns the feature off", kind="whole"),
     Setting("HOTLINE_TEXT_ME_DAILY_TOTAL", "200",
             "'Text me this' texts the whole hotline may send per day (a cap on fraud and cost)", kind="whole"),
+    Setting("HOTLINE_TEXT_ME_HOURLY_PER_AREA", "10",
+            "'Text me this' texts per hour to numbers of one area code (+1 307...), so one source of "
+            "numbers cannot use up the daily total for everyone", kind="positive"),
     # -- storage, statistics and rate limits (hotline/db.py, hotline/stats.py, hotline/limits.py)
     Setting("DATABASE_URL", "",
             "Where counters live; empty means a SQLite file in instance/; postgres://... uses PostgreSQL"),
