@@ -175,3 +175,21 @@ def test_the_sqlite_file_is_readable_by_its_owner_only(tmp_path):
     modes = {p.name: p.stat().st_mode & 0o777 for p in tmp_path.glob("private.db*")}
     storage.engine.dispose()
     assert modes and set(modes.values()) == {0o600}, modes
+
+
+def test_a_deleted_sqlite_file_is_noticed_and_counts_go_to_a_new_one(tmp_path, settings):
+    from hotline.edges.storage.stats import record as count
+
+    path = tmp_path / "hotline.db"
+    settings["DATABASE_URL"] = f"sqlite:///{path}"
+    app = create_app(settings)
+    with app.app_context():
+        count("sms", "rights", "en", "answered")
+        for suffix in ("", "-wal", "-shm"):
+            (tmp_path / f"hotline.db{suffix}").unlink(missing_ok=True)  # removed under the running app
+        count("sms", "rights", "en", "answered")
+        assert path.is_file()
+        with app.services.storage.engine.connect() as connection:
+            assert connection.scalar(select(db.usage.c.count)) == 1  # in the new file, not the deleted one
+    assert app.test_client().get("/healthz").status_code == 200
+    app.services.storage.engine.dispose()

@@ -56,6 +56,7 @@ class Storage:
     resting_until: float = 0.0
     error_logged_at: float = -math.inf
     next_prune: float = 0.0
+    sqlite_file: str = ""  # the SQLite file's path, to notice it being deleted under us
 
 
 def default_url(instance_path: str) -> str:
@@ -162,11 +163,18 @@ def run_safely(work: Callable[[Connection], T], what: str) -> T | None:
         return None
     started = time.monotonic()
     try:
+        if storage.sqlite_file and not os.path.exists(storage.sqlite_file):
+            # Deleted under a running app: pooled connections still write to the unlinked file.
+            storage.engine.dispose()
+            storage.ready = False
+            keep_private(str(storage.engine.url))
         if not storage.ready:
             create_tables(storage)
         with storage.engine.begin() as connection:
             return work(connection)
     except Exception as error:  # a counter must never stop an answer to a person
+        if storage.sqlite_file:
+            storage.engine.dispose()  # a handle opened read-only stays so: the next try opens fresh ones
         if time.monotonic() - started >= SLOW_FAILURE_S:
             storage.resting_until = time.monotonic() + REST_AFTER_SLOW_FAILURE_S
         log_error(storage, what, error)
@@ -177,7 +185,9 @@ def connect(database_url: str, instance_path: str) -> Storage:
     """Connect to DATABASE_URL and create the tables; a database that is down must not stop the hotline."""
     url = normalise_url(database_url) or default_url(instance_path)
     keep_private(url)
-    storage = Storage(make_engine(url))
+    engine = make_engine(url)
+    sqlite_file = engine.url.database if engine.url.get_backend_name() == "sqlite" else ""
+    storage = Storage(engine, sqlite_file=sqlite_file if sqlite_file != ":memory:" else "")
     try:
         create_tables(storage)
     except Exception as error:  # tried again on first use
