@@ -10,7 +10,8 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import Column, Date, DateTime, Integer, String, Table, Text, delete, func, insert, select, text, update
 from sqlalchemy.engine import Connection
 
-from hotline.edges.storage.database import TIMEOUT_MS, metadata, run_safely, upsert_for
+from hotline.edges.storage.database import metadata, run_safely, upsert_for
+from hotline.edges.storage.engines import TIMEOUT_MS
 
 KEEP_CHECKS = 400  # per kind: more than a year of daily checks
 SWAP_TIMEOUT_MS = 30_000  # an update may wait this long for another one's swap; it is off the request path

@@ -10,22 +10,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from sqlalchemy import BigInteger, Column, Date, Engine, Integer, MetaData, String, Table, create_engine, event, select
+from flask import current_app, has_request_context
+from sqlalchemy import BigInteger, Column, Date, Engine, Integer, MetaData, String, Table, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.engine import Connection
 
-from hotline.edges.settings import SettingsError
+from hotline.edges.storage.deadline import Deadline, DeadlineExceeded
+from hotline.edges.storage.engines import default_url, keep_private, make_engine, normalise_url
 from hotline.services import services
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 SCHEMA_VERSION = 1  # one version so far; the first schema change brings Alembic, baselined at 1
-TIMEOUT_MS = 2000  # longest a statement (or a SQLite lock wait) may take: Twilio gives up after 15 s
-CONNECT_TIMEOUT_S = 2  # libpq's shortest
 SLOW_FAILURE_S = 1.0  # a failure that took this long means a slow database: rest it for a while
 REST_AFTER_SLOW_FAILURE_S = 10.0
+REQUEST_DEADLINE_S = 1.0  # longest a request waits on PostgreSQL, even a stopped one (see deadline.py)
 ERROR_LOG_INTERVAL_S = 60.0
 
 metadata = MetaData()
@@ -57,58 +57,7 @@ class Storage:
     error_logged_at: float = -math.inf
     next_prune: float = 0.0
     sqlite_file: str = ""  # the SQLite file's path, to notice it being deleted under us
-
-
-def default_url(instance_path: str) -> str:
-    """Return the URL of the SQLite file in the instance folder, creating the folder."""
-    os.makedirs(instance_path, exist_ok=True)
-    return "sqlite:///" + os.path.join(instance_path, "hotline.db")
-
-
-def normalise_url(url: str) -> str:
-    """Send Heroku-style postgres:// and plain postgresql:// URLs through psycopg 3."""
-    for prefix in ("postgres://", "postgresql://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url.removeprefix(prefix)
-    return url
-
-
-def make_engine(url: str) -> Engine:
-    """Create an engine with timeouts short enough to answer Twilio in time."""
-    try:
-        backend = make_url(url).get_backend_name()
-        if backend == "postgresql":
-            return create_engine(url, hide_parameters=True, pool_pre_ping=True, pool_timeout=TIMEOUT_MS / 1000,
-                                 connect_args={"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "hotline",
-                                               "options": f"-c statement_timeout={TIMEOUT_MS}"})
-        if backend == "sqlite":
-            engine = create_engine(url, hide_parameters=True, pool_timeout=TIMEOUT_MS / 1000,
-                                   connect_args={"timeout": TIMEOUT_MS / 1000})
-            event.listen(engine, "connect", tune_sqlite)
-            return engine
-    except (ArgumentError, NoSuchModuleError, TypeError, ValueError) as error:
-        raise SettingsError(f"DATABASE_URL is not usable ({error}); e.g. postgresql://user:password@host/db") from None
-    raise SettingsError(f"DATABASE_URL must be a SQLite or PostgreSQL URL, not {backend}")
-
-
-def keep_private(url: str) -> None:
-    """Create a SQLite file readable by its owner only (0600); SQLite gives its -wal and -shm files the same."""
-    try:
-        parsed = make_url(url)
-    except ArgumentError:
-        return  # make_engine says what is wrong with it
-    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
-        os.close(os.open(parsed.database, os.O_CREAT | os.O_RDWR, 0o600))
-        os.chmod(parsed.database, 0o600)  # also a file an older version created world-readable
-
-
-def tune_sqlite(connection, _record) -> None:
-    """Let several gunicorn workers share one SQLite file."""
-    cursor = connection.cursor()
-    cursor.execute(f"PRAGMA busy_timeout = {TIMEOUT_MS}")  # first, so switching to WAL waits too
-    cursor.execute("PRAGMA journal_mode = WAL")  # readers never block the one writer
-    cursor.execute("PRAGMA synchronous = NORMAL")  # safe with WAL: a power cut may lose a count, not the file
-    cursor.close()
+    deadline: Deadline | None = None  # PostgreSQL: requests stop waiting after REQUEST_DEADLINE_S
 
 
 def upsert_for(connection: Connection) -> Callable:
@@ -156,29 +105,51 @@ def log_error(storage: Storage, what: str, error: Exception) -> None:
                   what, type(error).__name__, reason[0])
 
 
-def run_safely(work: Callable[[Connection], T], what: str) -> T | None:
-    """Run work in one transaction; if the database fails, log it and return None."""
+def run_safely(work: Callable[[Connection], T], what: str, failed: Callable[[], None] | None = None) -> T | None:
+    """Run work in one transaction; if the database fails, log it and return None.
+
+    failed is called once if the work surely did not happen, now or (given up on at the
+    deadline) later, so that what it was to write can be kept for another try.
+    """
     storage = get_storage()
     if time.monotonic() < storage.resting_until:
+        if failed:
+            failed()
         return None
     started = time.monotonic()
     try:
-        if storage.sqlite_file and not os.path.exists(storage.sqlite_file):
-            # Deleted under a running app: pooled connections still write to the unlinked file.
-            storage.engine.dispose()
-            storage.ready = False
-            keep_private(str(storage.engine.url))
-        if not storage.ready:
-            create_tables(storage)
-        with storage.engine.begin() as connection:
-            return work(connection)
+        if storage.deadline and has_request_context():  # an answer to a person must not wait on a hung server
+            app = current_app._get_current_object()  # type: ignore[attr-defined]
+            return storage.deadline.run(lambda: run_in_app(app, storage, work), failed)
+        return run_transaction(storage, work)
     except Exception as error:  # a counter must never stop an answer to a person
         if storage.sqlite_file:
             storage.engine.dispose()  # a handle opened read-only stays so: the next try opens fresh ones
-        if time.monotonic() - started >= SLOW_FAILURE_S:
+        if isinstance(error, DeadlineExceeded) or time.monotonic() - started >= SLOW_FAILURE_S:
             storage.resting_until = time.monotonic() + REST_AFTER_SLOW_FAILURE_S
         log_error(storage, what, error)
+        if failed and not getattr(error, "started", False):  # still running: the thread tells later
+            failed()
         return None
+
+
+def run_in_app(app, storage: Storage, work: Callable[[Connection], T]) -> T:
+    """Run a transaction on a deadline thread, inside the app as the request was."""
+    with app.app_context():
+        return run_transaction(storage, work)
+
+
+def run_transaction(storage: Storage, work: Callable[[Connection], T]) -> T:
+    """Create the tables if needed, then run work in one transaction."""
+    if storage.sqlite_file and not os.path.exists(storage.sqlite_file):
+        # Deleted under a running app: pooled connections still write to the unlinked file.
+        storage.engine.dispose()
+        storage.ready = False
+        keep_private(str(storage.engine.url))
+    if not storage.ready:
+        create_tables(storage)
+    with storage.engine.begin() as connection:
+        return work(connection)
 
 
 def connect(database_url: str, instance_path: str) -> Storage:
@@ -187,7 +158,9 @@ def connect(database_url: str, instance_path: str) -> Storage:
     keep_private(url)
     engine = make_engine(url)
     sqlite_file = engine.url.database if engine.url.get_backend_name() == "sqlite" else ""
-    storage = Storage(engine, sqlite_file=sqlite_file if sqlite_file != ":memory:" else "")
+    postgres = engine.url.get_backend_name() == "postgresql"
+    storage = Storage(engine, sqlite_file=sqlite_file if sqlite_file != ":memory:" else "",
+                      deadline=Deadline(REQUEST_DEADLINE_S) if postgres else None)
     try:
         create_tables(storage)
     except Exception as error:  # tried again on first use

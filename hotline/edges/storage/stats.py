@@ -117,9 +117,11 @@ def flush_counts() -> None:
         connection.execute(add_statement(connection), rows)
         return True
 
-    if run_safely(add_all, "usage counter") is None:
+    def keep_for_next_try() -> None:
         with pending.lock:
             pending.counts.update(counts)
+
+    run_safely(add_all, "usage counter", keep_for_next_try)
 
 
 def add_statement(connection: Connection) -> Executable:
