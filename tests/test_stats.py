@@ -109,6 +109,32 @@ def fill_weeks(app, monkeypatch) -> None:
     monkeypatch.setattr(stats, "today", lambda: MONDAY + dt.timedelta(days=6))
 
 
+def test_made_up_flyer_codes_cannot_grow_the_database(app, client, monkeypatch):
+    # 2,000 strangers' codes once added 2,003 permanent rows; now they share one "other" row per kind.
+    monkeypatch.setattr(stats, "today", lambda: MONDAY)
+    for n in range(300):
+        client.get(f"/q/Z{n}/en/rights")
+    for n in range(30):  # each sender has a conversation (cookie) of their own, as with Twilio
+        TwilioClient(app.test_client()).sms(f"RIGHTS Q{n}", sender=f"+1307555{n:04d}")
+    client.get("/q/C3/en/rights")  # printed, so counted under its own code
+    assert counters(app) == {(MONDAY, "qr", "rights", "en", "answered", "other"): 300,
+                             (MONDAY, "sms", "rights", "en", "answered", "other"): 30,
+                             (MONDAY, "qr", "rights", "en", "answered", "C3"): 1}
+
+
+@pytest.mark.parametrize(("setting", "valid"), [("A7,B12", True), (" a7 , B123 ", True), ("", True),
+                                                ("A7,7A", False), ("LAUNCH", False), ("A1234", False)])
+def test_flyer_codes_setting_takes_only_codes(settings, setting, valid):
+    from hotline.edges.settings import SettingsError
+
+    settings["HOTLINE_FLYER_CODES"] = setting
+    if valid:
+        assert create_app(settings)
+    else:
+        with pytest.raises(SettingsError, match="HOTLINE_FLYER_CODES"):
+            create_app(settings)
+
+
 def test_report_sums_weeks_and_leaves_out_older_ones(app, monkeypatch):
     fill_weeks(app, monkeypatch)
     with app.app_context():

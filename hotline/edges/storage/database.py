@@ -58,6 +58,7 @@ class Storage:
     next_prune: float = 0.0
     sqlite_file: str = ""  # the SQLite file's path, to notice it being deleted under us
     deadline: Deadline | None = None  # PostgreSQL: requests stop waiting after REQUEST_DEADLINE_S
+    next_roll_up: float = 0.0  # when this worker next folds old daily counters into weeks (rollup.py)
 
 
 def upsert_for(connection: Connection) -> Callable:

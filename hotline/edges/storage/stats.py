@@ -19,6 +19,8 @@ from sqlalchemy.sql.expression import Executable
 
 from hotline.core.clock import today  # tests replace stats.today to fill past weeks
 from hotline.edges.storage.database import get_db_engine, run_safely, upsert_for, usage
+from hotline.edges.storage.flyer_codes import counted_flyer_code
+from hotline.edges.storage.rollup import roll_up_if_due
 from hotline.services import get_engine, services
 
 CHANNELS = {"sms": "Texts", "voice": "Calls", "web": "Web pages", "qr": "QR scans"}
@@ -57,7 +59,7 @@ def record(channel: str, topic: str | None, lang: str | None, outcome: str, flye
               "topic": topic if topic in get_engine().catalog.topics else "",
               "lang": lang if lang in get_engine().catalog.languages else "",
               "outcome": outcome if OUTCOME.fullmatch(outcome or "") else "other",
-              "flyer_code": parse_flyer_code(flyer_code) or ""}
+              "flyer_code": counted_flyer_code(parse_flyer_code(flyer_code)) or ""}
     if has_request_context():  # the same sanitised fields go into the request's log line
         g.event = {name: values[name] for name in ("channel", "topic", "lang", "outcome")}
     pending, interval = get_pending(), float(current_app.config["HOTLINE_STATS_FLUSH_SECONDS"])
@@ -94,6 +96,7 @@ def flush_later(app_ref: weakref.ref) -> None:
         app.services.pending.timer = None
         with app.app_context():
             flush_counts()
+            roll_up_if_due()  # here, on the timer's thread: a request never waits for it
 
 
 def flush_at_exit(app_ref: weakref.ref) -> None:
