@@ -59,7 +59,8 @@ def test_dashboard_draws_charts_and_hides_small_counts(client):
     assert "<script" not in page and "http://" not in page and "https://" not in page  # nothing from elsewhere
     svgs = page.count("<svg")
     assert svgs >= 4 and page.count("</svg>") == svgs
-    assert 'aria-label="Texts, RIGHTS, per week: 0, 0, 0, 0, 0, 0, 0, 7"' in page  # a topic by its keyword
+    # A topic by its keyword; 7 is rounded, as 2 detainer texts hide in the same week.
+    assert 'aria-label="Texts, RIGHTS, per week: 0, 0, 0, 0, 0, 0, 0, ~5"' in page
     assert "&lt;5" in page and ">2<" not in page and ">1<" not in page  # 2 Spanish texts, 1 call: hidden
     assert "A7" in page and "Calls" in page
     start = page.index("<svg")
@@ -72,7 +73,8 @@ def test_csv_download_hides_small_counts(client):
     assert response.headers["Content-Disposition"].startswith('attachment; filename="hotline-stats-')
     rows = response.get_data(as_text=True).splitlines()
     assert rows[0].startswith("channel,table,name,") and rows[0].endswith(",total")
-    assert any(r.startswith("sms,topic,rights,") and r.endswith(",7,7") for r in rows)
+    # 2 detainer texts hide in the same week, so its other counts are rounded: 7 would give them away.
+    assert any(r.startswith("sms,topic,rights,") and r.endswith(",~5,~5") for r in rows)
     assert any(r.startswith("sms,topic,detainer,") and r.endswith(",<5,<5") for r in rows)
     assert any(r.startswith("voice,language,es,") and r.endswith(",<5,<5") for r in rows)
 
@@ -114,7 +116,8 @@ def test_dashboard_opens_with_a_summary_and_speaks_plain_words(app, client):
         record("sms", None, None, "optout_note")
     page = client.get("/admin", auth=("organiser", PASSWORD)).get_data(as_text=True)
     summary = page[page.index('<p class="summary">'):page.index("</p>", page.index('<p class="summary">'))]
-    assert "This week: 11 texts, &lt;5 calls; most asked: RIGHTS." in summary  # small counts hidden here too
+    # Small counts hidden here too; 11 is rounded, since this week's 2 detainer texts are hidden.
+    assert "This week: ~10 texts, &lt;5 calls; most asked: RIGHTS." in summary
     for code in ("end_of_topic", "optout_note", "(none)", "call_started"):
         assert f">{code}<" not in page
     assert "read to the end" in page and "asked how to stop" in page

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Blueprint, Response, current_app, render_template
@@ -14,6 +13,7 @@ from hotline.core.agreement_updates import describe_change
 from hotline.core.agreements import state_code
 from hotline.edges.storage.agreement_history import latest_loaded, recent_checks
 from hotline.edges.storage.agreement_lists import current_list, list_is_stale
+from hotline.edges.storage.small_counts import Masking, masking_for
 from hotline.edges.storage.stats import (
     CHANNELS,
     NONE,
@@ -38,7 +38,10 @@ OUTCOMES = {"answered": "got the answer", "more": "asked for more", "end_of_topi
             "call_started": "calls started", "text_sent": "got the answer by text",
             "text_refused": "text not possible", "text_failed": "text failed",
             "hung_up": "hung up after three tries", "ended": "ended the call",
-            "daily_total_reached": "not answered: HOTLINE_SMS_DAILY_TOTAL reached", "other": "other"}
+            "daily_total_reached": "not answered: HOTLINE_SMS_DAILY_TOTAL reached",
+            "alert": "asked for the verified alert", "person": "asked for a person (told the hours)",
+            "volunteer_offered": "rang the volunteers", "volunteer_connected": "talked with a volunteer",
+            "volunteer_no_answer": "no volunteer answered", "other": "other"}
 BAR_WIDTH, BAR_GAP, BAR_HEIGHT, LABEL_HEIGHT = 26, 10, 40, 12
 SMALL_BAR = 3  # every small count gets this same height, so the chart tells no more than "<5"
 
@@ -65,11 +68,12 @@ def dashboard():
     except SQLAlchemyError:
         return unavailable()
     channels = [c for c in CHANNELS if c in ("sms", "voice") or report.pick("total", c)]
-    show = functools.partial(show_count, threshold=threshold)
+    mask = masking_for(report.series, report.weeks, threshold, days, per_day)  # no subtraction undoes "<5"
     return render_template("admin/dashboard.html", report=report, channels=channels, channel_names=CHANNELS,
-                           tables=TABLES, threshold=threshold, draw=functools.partial(draw_bars, threshold=threshold),
-                           show=show, geometry=chart_geometry(len(report.weeks)), label=plain_label,
-                           summary=this_week(report, show), days=days, per_day=per_day,
+                           tables=TABLES, threshold=threshold, mask=mask,
+                           draw=functools.partial(draw_bars, threshold=threshold, mask=mask),
+                           geometry=chart_geometry(len(report.weeks)), label=plain_label,
+                           summary=this_week(report, mask), days=days, per_day=per_day,
                            day_geometry=chart_geometry(len(days), DAY_BAR), agreements=agreements_report(),
                            draw_days=functools.partial(draw_day_bars, threshold=threshold))
 
@@ -130,17 +134,18 @@ def plain_label(table: str, name: str) -> str:
     return OUTCOMES.get(name, name.replace("_", " ")) if table == "outcome" else name
 
 
-def this_week(report: Report, show: Callable[[int], str]) -> str:
+def this_week(report: Report, mask: Masking) -> str:
     """Say in one line what this week looked like: texts, calls, and the topic most asked for."""
     def week(channel: str, table: str = "total") -> list[Series]:
         return [s for s in report.pick(table, channel) if s.name != NONE]
     texts, calls = (sum(s.counts[-1] for s in week(channel)) for channel in ("sms", "voice"))
     topics = sorted(week("sms", "topic") + week("voice", "topic"), key=lambda s: -s.counts[-1])
     most = f"; most asked: {plain_label('topic', topics[0].name)}" if topics and topics[0].counts[-1] else ""
-    return f"This week: {show(texts)} texts, {show(calls)} calls{most}."
+    last = len(report.weeks) - 1
+    return f"This week: {mask.cell('sms', last, texts)} texts, {mask.cell('voice', last, calls)} calls{most}."
 
 
-def draw_bars(series: Series, peers: list[Series], threshold: int) -> list[Bar]:
+def draw_bars(series: Series, peers: list[Series], threshold: int, mask: Masking | None = None) -> list[Bar]:
     """Place one bar per week, scaled to the largest shown count among peers."""
     top = max([c for s in peers for c in s.counts if c >= threshold], default=threshold)
     bars = []
@@ -148,5 +153,5 @@ def draw_bars(series: Series, peers: list[Series], threshold: int) -> list[Bar]:
         small = 0 < count < threshold
         height = SMALL_BAR if small else count and max(SMALL_BAR + 1, round(count / top * BAR_HEIGHT))
         bars.append(Bar(week * (BAR_WIDTH + BAR_GAP), LABEL_HEIGHT + BAR_HEIGHT - height, height,
-                        show_count(count, threshold), small))
+                        mask.cell(series.channel, week, count) if mask else show_count(count, threshold), small))
     return bars

@@ -21,6 +21,7 @@ from hotline.core.clock import today  # tests replace stats.today to fill past w
 from hotline.edges.storage.database import get_db_engine, run_safely, upsert_for, usage
 from hotline.edges.storage.flyer_codes import counted_flyer_code
 from hotline.edges.storage.rollup import roll_up_if_due
+from hotline.edges.storage.small_counts import masking_for
 from hotline.services import get_engine, services
 
 CHANNELS = {"sms": "Texts", "voice": "Calls", "web": "Web pages", "qr": "QR scans"}
@@ -182,8 +183,9 @@ def show_count(count: int, threshold: int) -> str:
 def list_rows(report: Report, threshold: int) -> list[list[str]]:
     """Lay the report out as rows: a header, then one row per series with its total."""
     header = ["channel", "table", "name", *(monday.isoformat() for monday in report.weeks), "total"]
-    rows = [[s.channel, s.table, s.name, *(show_count(c, threshold) for c in s.counts),
-             show_count(sum(s.counts), threshold)] for s in report.series]
+    mask = masking_for(report.series, report.weeks, threshold)  # no subtraction can undo "<5"
+    rows = [[s.channel, s.table, s.name, *(mask.cell(s.channel, w, c) for w, c in enumerate(s.counts)),
+             mask.total(s.channel, s.counts)] for s in report.series]
     return [header, *rows]
 
 
