@@ -11,11 +11,10 @@ from sqlalchemy import select
 from hotline import create_app
 from hotline.edges.storage import stats
 from hotline.edges.storage.database import get_db_engine, usage
+from hotline.edges.storage.flyer_codes import find_flyer_code, parse_flyer_code
 from hotline.edges.storage.stats import (
     export_csv,
-    find_flyer_code,
     format_text,
-    parse_flyer_code,
     read_report,
     record,
     show_count,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, redirect
 
-from hotline.edges.storage.stats import parse_flyer_code, record
+from hotline.edges.storage.flyer_codes import parse_flyer_code
+from hotline.edges.storage.stats import record
 from hotline.services import get_engine
 
 bp = Blueprint("flyer_redirect", __name__)

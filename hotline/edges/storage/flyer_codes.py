@@ -9,10 +9,26 @@ whatever strangers send.
 from __future__ import annotations
 
 import functools
+import re
 
 from flask import current_app
 
+# The one definition of a flyer code: a letter and one to three digits, e.g. A7 (any case).
+FLYER_CODE = re.compile(r"[A-Z][0-9]{1,3}")
 OTHER_CODE = "other"  # lower case, so it can never be mistaken for a printed code
+
+
+def parse_flyer_code(code: str | None) -> str | None:
+    """Return a flyer code in capitals, or None when it is not one."""
+    code = (code or "").strip().upper()
+    return code if FLYER_CODE.fullmatch(code) else None
+
+
+def find_flyer_code(text: str, topic: str | None) -> str | None:
+    """Return the code of a flyer's prefilled text, exactly "<keyword> <code>" such as "RIGHTS A7"."""
+    # Only that exact shape counts, so a word like "B12" in someone's own message is never kept.
+    words = text.split()
+    return parse_flyer_code(words[1]) if len(words) == 2 and topic else None
 
 
 def counted_flyer_code(code: str | None) -> str | None:

@@ -19,7 +19,7 @@ from sqlalchemy.sql.expression import Executable
 
 from hotline.core.clock import today  # tests replace stats.today to fill past weeks
 from hotline.edges.storage.database import get_db_engine, run_safely, upsert_for, usage
-from hotline.edges.storage.flyer_codes import counted_flyer_code
+from hotline.edges.storage.flyer_codes import counted_flyer_code, parse_flyer_code
 from hotline.edges.storage.rollup import roll_up_if_due
 from hotline.edges.storage.small_counts import masking_for
 from hotline.services import get_engine, services
@@ -27,8 +27,6 @@ from hotline.services import get_engine, services
 CHANNELS = {"sms": "Texts", "voice": "Calls", "web": "Web pages", "qr": "QR scans"}
 TABLES = {"total": "in all", "topic": "by topic", "language": "by language", "outcome": "by outcome",
           "flyer": "by flyer code"}
-# The one definition of a flyer code: a letter and one to three digits, e.g. A7 (any case).
-FLYER_CODE = re.compile(r"[A-Z][0-9]{1,3}")
 OUTCOME = re.compile(r"[a-z_]{1,32}")
 NONE = "(none)"
 COUNTED = ("day", "channel", "topic", "lang", "outcome", "flyer_code")  # a counter's key columns
@@ -36,21 +34,6 @@ COUNTED = ("day", "channel", "topic", "lang", "outcome", "flyer_code")  # a coun
 # count after HOTLINE_STATS_FLUSH_SECONDS, before a report and at exit: a write per text was the
 # biggest cost under load (docs/benchmarks.md). A worker killed outright loses its unwritten counts.
 ADD_STATEMENTS: dict[str, Executable] = {}  # database kind -> the adding upsert
-
-
-def parse_flyer_code(code: str | None) -> str | None:
-    """Return a flyer code in capitals, or None when it is not one."""
-    code = (code or "").strip().upper()
-    return code if FLYER_CODE.fullmatch(code) else None
-
-
-def find_flyer_code(text: str, topic: str | None) -> str | None:
-    """Return the code of a flyer's prefilled text, exactly "<keyword> <code>" such as "RIGHTS A7"."""
-    # Only that exact shape counts, so a word like "B12" in someone's own message is never kept.
-    words = text.split()
-    return parse_flyer_code(words[1]) if len(words) == 2 and topic else None
-
-
 
 
 def record(channel: str, topic: str | None, lang: str | None, outcome: str, flyer_code: str | None = None) -> None:
