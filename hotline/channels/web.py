@@ -1,27 +1,29 @@
-"""The web pages a flyer's codes open: the hotline, each topic, its QR codes, the flyer."""
+"""The web pages' words and parts, filled once at start: the site that site.py (pages) and paper.py (flyer) show."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Response, render_template, request, url_for
 from markupsafe import Markup, escape
 from werkzeug.routing import BaseConverter
 
 from hotline.core.catalog import Catalog
 from hotline.core.languages import load_languages
+from hotline.core.phone_numbers import is_e164, normalise_number
 from hotline.core.placeholders import check_languages_match, fill, placeholder_values
 from hotline.core.toml_files import default_messages_dir, read_toml, require_texts
 from hotline.edges import qr
 from hotline.edges.settings import is_on
-from hotline.edges.storage import stats
 from hotline.services import services
 
 WORD_PLACEHOLDERS = {"org", "number", "referral", "url", "keyword"}
-SIZES = ("letter", "a4", "card")
+PHONE_LIKE = re.compile(r"(?<![\w+(])[+(]?\d(?:[\s.()-]{0,2}\d){6,}")  # (307) 555-0199, 307.555.0199...
+PHONE_SPLIT = re.compile(f"({PHONE_LIKE.pattern})")  # split() keeps the numbers, at odd places
 # Nothing from another host, ever: no fonts, scripts, images, frames or form targets.
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; "
@@ -29,8 +31,6 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "X-Content-Type-Options": "nosniff",
 }
-
-bp = Blueprint("web", __name__)
 
 
 def language_converter(codes: tuple[str, ...]) -> type[BaseConverter]:
@@ -52,16 +52,21 @@ class TopicView:
 class Site:
     catalog: Catalog
     languages: tuple[str, ...]  # in the order pages offer them
-    settings: Mapping[str, object]  # only what the QR codes need
+    default_language: str  # for a browser that asks for none of them (HOTLINE_DEFAULT_LANGUAGE)
+    settings: Mapping[str, object]  # what the QR codes need, and the referral the wallet card shows
     words: Mapping[str, Mapping[str, str]]  # lang -> key -> text, filled from the settings
     topics: Mapping[str, tuple[TopicView, ...]]  # lang -> topics in menu order
     number: str  # as people read it, e.g. (307) 555-0100
-    tel_href: str
+    tel_href: str  # "" when HOTLINE_NUMBER is not set
     svgs: dict[tuple[str, str, str], bytes] = field(default_factory=dict)
 
     def find_topic(self, lang: str, topic_id: str) -> TopicView | None:
         """Return the topic's page in this language, or None."""
         return next((t for t in self.topics[lang] if t.id == topic_id), None)
+
+    def lines(self, lang: str, key: str) -> list[str]:
+        """Split a word of web.toml that holds one sentence a line (flyer_rights, card_say)."""
+        return [line.strip() for line in self.words[lang].get(key, "").splitlines() if line.strip()]
 
     def qr_svg(self, kind: str, lang: str, topic_id: str, code: str | None = None) -> bytes:
         """Render a topic's code once and keep it (raises KeyError or QRError)."""
@@ -89,9 +94,10 @@ def build_site(catalog: Catalog, settings: Mapping[str, object]) -> Site:
     directory = Path(str(settings.get("HOTLINE_MESSAGES_DIR") or default_messages_dir()))
     codes = catalog.languages.codes
     number = str(settings.get("HOTLINE_NUMBER") or "")
-    url = str(settings.get("HOTLINE_PUBLIC_URL") or "").rstrip("/")
-    values = {**placeholder_values(settings), "number": qr.display_number(number),
-              "url": url.split("://", 1)[-1]}
+    host = str(settings.get("HOTLINE_PUBLIC_URL") or "").rstrip("/").split("://", 1)[-1]
+    # {url} is the start page in the reader's language: the Spanish half of a flyer points to /es.
+    values = {lang: {**placeholder_values(settings), "number": qr.display_number(number),
+                     "url": f"{host}/{lang}" if host else ""} for lang in codes}
     raw = load_words(directory, codes)
     if not is_on(settings, "HOTLINE_DELETE_TWILIO_RECORDS"):  # say only what this line really does
         for lang_words in raw.values():
@@ -102,18 +108,19 @@ def build_site(catalog: Catalog, settings: Mapping[str, object]) -> Site:
         views = []
         for topic in (catalog.topics[topic_id] for topic_id in order):
             keyword, text = qr.sms_keyword(topic, lang), topic.texts[lang]
-            paragraphs = fill(text.web, values).split("\n\n")
+            paragraphs = fill(text.web, values[lang]).split("\n\n")
             views.append(TopicView(
                 topic.id, keyword, text.title,
                 tuple(tuple(p.strip().splitlines()) for p in paragraphs if p.strip()),
-                {key: fill(t, {**values, "keyword": keyword}) for key, t in raw[lang].items()},
+                {key: fill(t, {**values[lang], "keyword": keyword}) for key, t in raw[lang].items()},
                 # "?&body=" is the form both iOS Messages and Android read the body from.
                 f"sms:{number}?&body={quote(qr.typed_keyword(topic, lang))}" if number else ""))
         topics[lang] = tuple(views)
-    words = {lang: {key: fill(t, values) for key, t in raw[lang].items()} for lang in codes}
-    needed = {name: settings.get(name) for name in ("HOTLINE_NUMBER", "HOTLINE_PUBLIC_URL")}
-    return Site(catalog, codes, needed, words, topics, values["number"],
-                f"tel:{number}" if number else "")
+    words = {lang: {key: fill(t, values[lang]) for key, t in raw[lang].items()} for lang in codes}
+    needed = {name: settings.get(name) for name in ("HOTLINE_NUMBER", "HOTLINE_PUBLIC_URL", "HOTLINE_REFERRAL")}
+    default = str(settings.get("HOTLINE_DEFAULT_LANGUAGE") or "")
+    return Site(catalog, codes, default if default in codes else codes[0], needed, words, topics,
+                qr.display_number(number), f"tel:{number}" if number else "")
 
 
 def get_site() -> Site:
@@ -123,8 +130,9 @@ def get_site() -> Site:
 
 def render_page(template: str, lang: str, **context: object) -> Response:
     """Render one of these pages in a language; browsers and caches may keep it an hour."""
-    response = Response(render_template(template, site=get_site(), lang=lang, langs=get_site().languages,
-                                        t=get_site().words[lang], **context))
+    site = get_site()
+    response = Response(render_template(template, site=site, lang=lang, langs=site.languages,
+                                        t=site.words[lang], **context))
     response.cache_control.public, response.cache_control.max_age = True, 3600
     return response
 
@@ -134,67 +142,32 @@ def language_switch(lang: str, endpoint: str, **values: str) -> list[tuple[str, 
     return [(other, url_for(endpoint, lang=other, **values)) for other in get_site().languages if other != lang]
 
 
-@bp.app_template_filter("keep_number")
 def keep_number_together(text: str) -> Markup:
-    """Keep the hotline's number on one line, wherever the text around it wraps."""
-    number = get_site().number
-    if not number:
-        return escape(text)
-    return escape(text).replace(number, Markup('<span class="number">%s</span>') % number)
+    """Keep each phone number in a text on one line, wherever the text around it wraps (the keep_number filter)."""
+    return Markup("").join(escape(part) if index % 2 == 0 else Markup('<span class="number">%s</span>') % part
+                           for index, part in enumerate(PHONE_SPLIT.split(text)))
 
 
-@bp.after_request
+def link_numbers(text: str) -> Markup:
+    """Make each phone number in a text (a referral's) a tel: link that never wraps (the link_numbers filter)."""
+    parts, last = [], 0
+    for found in PHONE_LIKE.finditer(text):
+        typed, number = found.group(), normalise_number(found.group())
+        parts += [escape(text[last:found.start()]),
+                  Markup('<a class="number" href="tel:%s">%s</a>') % (number, typed) if is_e164(number)
+                  else Markup('<span class="number">%s</span>') % typed]
+        last = found.end()
+    return Markup("").join([*parts, escape(text[last:])])
+
+
 def add_security_headers(response: Response) -> Response:
-    """Forbid other hosts, referrers and type sniffing on every page of this blueprint."""
+    """Forbid other hosts, referrers and type sniffing on every page (each blueprint registers it)."""
     response.headers.update(SECURITY_HEADERS)
     return response
 
 
-@bp.errorhandler(404)
 def show_not_found(error: Exception) -> tuple[str, int]:
     """Say that a page does not exist, in the language of the address when there is one."""
-    lang = (request.view_args or {}).get("lang", get_site().languages[0])
-    return render_template("not_found.html", site=get_site(), lang=lang,
-                           t=get_site().words[lang]), 404
-
-
-@bp.get("/")
-def show_home() -> Response:
-    """Show what the hotline is, how to text and call it, and its topics, in both languages."""
-    return render_page("home.html", get_site().languages[0])
-
-
-@bp.get("/<lang:lang>/<topic_id>")
-def show_topic(lang: str, topic_id: str) -> Response:
-    """Show a topic's web text with links to text the keyword or call."""
-    topic = get_site().find_topic(lang, topic_id)
-    if topic is None:
-        abort(404)
-    stats.record("web", topic.id, lang, "answered")  # a counter only: no address, no cookie
-    return render_page("topic.html", lang, topic=topic,
-                       switch=language_switch(lang, "web.show_topic", topic_id=topic.id))
-
-
-@bp.get(f"/qr/<any({', '.join(qr.KINDS)}):kind>/<lang:lang>/<topic_id>.svg")
-def show_qr(kind: str, lang: str, topic_id: str) -> Response:
-    """Serve one QR code as SVG; ?code=A7 adds a flyer code to the payload."""
-    try:
-        svg = get_site().qr_svg(kind, lang, topic_id, request.args.get("code"))
-    except (KeyError, qr.QRError):
-        abort(404)
-    response = Response(svg, mimetype="image/svg+xml")
-    response.cache_control.public, response.cache_control.max_age = True, 86400
-    return response
-
-
-@bp.get("/flyer")
-def show_flyer() -> Response:
-    """Show the printable bilingual flyer (?size=letter|a4) or wallet card (?size=card)."""
-    size, code = request.args.get("size", SIZES[0]), request.args.get("code")
-    if size not in SIZES or not get_site().tel_href:
-        abort(404)
-    try:
-        code = qr.check_flyer_code(code)
-    except qr.QRError:
-        abort(404)
-    return render_page("flyer.html", get_site().languages[0], size=size, code=code, sizes=SIZES)
+    site = get_site()
+    lang = (request.view_args or {}).get("lang", site.languages[0])
+    return render_template("not_found.html", site=site, lang=lang, t=site.words[lang]), 404

@@ -10,6 +10,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from hotline.channels import paper
 from hotline.edges import qr
 from hotline.edges.printing import FlyerError, make_flyers
 
@@ -20,14 +21,21 @@ from hotline.edges.printing import FlyerError, make_flyers
 @click.option("--size", type=click.Choice(["letter", "a4", "both"]), default="both",
               show_default=True, help="Paper size of the flyer (the card has its own).")
 @click.option("--code", help="Flyer code to count scans of this batch, e.g. A7.")
+@click.option("--county", help="Add this county's place on the loaded 287(g) list, e.g. Laramie (or 'Carbon WY').")
 @with_appcontext
-def flyer_command(out: Path, size: str, code: str | None) -> None:
+def flyer_command(out: Path, size: str, code: str | None, county: str | None) -> None:
     """Print the bilingual flyer and the wallet card to PDF, ready for a print shop."""
     app = current_app._get_current_object()
     sizes = ("letter", "a4") if size == "both" else (size,)
+    try:
+        if county:
+            with app.test_request_context():
+                paper.county_status(county)  # say what is wrong before starting Chromium
+    except paper.CountyError as error:
+        raise click.ClickException(str(error)) from None
     logging.disable(logging.INFO)  # a log line per request would bury the progress bar
     try:
-        with click.progressbar(make_flyers(app, out, sizes, code), length=len(sizes) + 1,
+        with click.progressbar(make_flyers(app, out, sizes, code, county=county), length=len(sizes) + 1,
                                label="Printing PDFs", item_show_func=lambda p: p and p.name) as bar:
             written = list(bar)
     except (FlyerError, qr.QRError, subprocess.TimeoutExpired) as error:

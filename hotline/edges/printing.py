@@ -19,6 +19,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 from flask import Flask
 from werkzeug.serving import WSGIRequestHandler, make_server
@@ -78,11 +79,17 @@ def serve_app(app: Flask) -> Iterator[str]:
         thread.join()
 
 
-def flyer_pages(sizes: tuple[str, ...], code: str | None) -> list[tuple[str, str]]:
-    """List (file name, /flyer address) for each flyer size and the wallet card."""
+def flyer_pages(sizes: tuple[str, ...], code: str | None, county: str | None = None) -> list[tuple[str, str]]:
+    """List (file name, /flyer address) for each flyer size and the wallet card (which has no county)."""
     suffix, query = (f"-{code}", f"&code={code}") if code else ("", "")
-    pages = [(f"hotline-flyer-{size}{suffix}.pdf", f"/flyer?size={size}{query}") for size in sizes]
+    place, where = (f"-{slug(county)}", f"&county={quote(county)}") if county else ("", "")
+    pages = [(f"hotline-flyer-{size}{place}{suffix}.pdf", f"/flyer?size={size}{where}{query}") for size in sizes]
     return [*pages, (f"hotline-card{suffix}.pdf", f"/flyer?size=card{query}")]
+
+
+def slug(name: str) -> str:
+    """Write a county's name for a file name: 'Hot Springs WY' -> 'hot-springs-wy'."""
+    return "-".join("".join(c if c.isalnum() else " " for c in name.lower()).split())
 
 
 def print_pdf(browser: str, base: str, path: str, out: Path) -> None:
@@ -96,13 +103,13 @@ def print_pdf(browser: str, base: str, path: str, out: Path) -> None:
 
 
 def make_flyers(app: Flask, out: Path, sizes: tuple[str, ...], code: str | None = None,
-                browser: str = "") -> Iterator[Path]:
+                browser: str = "", county: str | None = None) -> Iterator[Path]:
     """Print each flyer and the card to PDF in out/, yielding each file as it is done."""
     qr.hotline_number(app.config)  # fail before starting anything, with a clear message
     code = qr.check_flyer_code(code)
     browser = find_chromium(browser or str(app.config.get("HOTLINE_CHROMIUM") or ""))
     out.mkdir(parents=True, exist_ok=True)
-    pages = flyer_pages(sizes, code)
+    pages = flyer_pages(sizes, code, county)
     for _, path in pages:  # refuse before printing a 404 page to PDF
         status = app.test_client().get(path).status_code
         if status != 200:

@@ -1,11 +1,13 @@
 # Install what the web, QR and flyer tests need: Debian's Chromium (driven by
 # Playwright for Python, never a downloaded browser), zbar's zbarimg to decode QR
-# codes, and axe-core from the npm registry for the accessibility checks.
+# codes, poppler's pdftotext and pdftoppm to read and render the printed PDFs as text
+# and greyscale images, and axe-core from the npm registry for the accessibility checks.
 # Sourced by scripts/test (as root in CI on Debian 12); fails loudly, skips what is there.
 
 _browser_apt=()
 command -v chromium >/dev/null || _browser_apt+=(chromium)
 command -v zbarimg >/dev/null || _browser_apt+=(zbar-tools)
+{ command -v pdftotext && command -v pdftoppm; } >/dev/null || _browser_apt+=(poppler-utils)
 _axe_ready="${XDG_CACHE_HOME:-$HOME/.cache}/hotline-tests/axe-core-4.14.1/package/axe.min.js"
 [ -s "$_axe_ready" ] || command -v npm >/dev/null || _browser_apt+=(npm)  # fetches axe-core once
 unset _axe_ready
@@ -32,4 +34,5 @@ if [ ! -s "$_axe_dir/package/axe.min.js" ]; then
 fi
 export HOTLINE_AXE_JS="$_axe_dir/package/axe.min.js"
 unset _axe_version _axe_dir
-echo "chromium: $(chromium --version 2>/dev/null); zbarimg: $(zbarimg --version); axe-core: $HOTLINE_AXE_JS"
+echo "chromium: $(chromium --version 2>/dev/null); zbarimg: $(zbarimg --version);" \
+  "pdftoppm: $(pdftoppm -v 2>&1 | head -n 1); axe-core: $HOTLINE_AXE_JS"
