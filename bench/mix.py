@@ -28,6 +28,7 @@ from hotline.services import get_engine
 
 from .bare_app import REPLY as BARE_REPLY
 from .cases import SMS_CASES, VOICE_CASES
+from .peer_mix import for_peer
 
 SETTINGS = {  # production mode: signatures checked, secrets required
     "HOTLINE_ENV": "production",
@@ -50,12 +51,14 @@ class Sample:
     expected: str  # the exact TwiML body the hotline must answer
     topic: str | None = None  # what that answer is about, and in which language
     lang: str | None = None
+    state: dict | None = None  # the conversation the cookie carries (lang, topic), for the peer's own cookie
+    signature_base: str = SETTINGS["HOTLINE_PUBLIC_URL"]  # the URL the app checks the signature over
 
-    def encode(self, signature_base: str = SETTINGS["HOTLINE_PUBLIC_URL"]) -> bytes:
+    def encode(self) -> bytes:
         """Render the raw HTTP request, signed exactly as Twilio signs it."""
         body = urlencode(self.params).encode()
         signature = RequestValidator(SETTINGS["TWILIO_AUTH_TOKEN"]).compute_signature(
-            signature_base + self.path, dict(self.params))
+            self.signature_base + self.path, dict(self.params))
         headers = [f"POST {self.path} HTTP/1.1", "Host: 127.0.0.1", "User-Agent: TwilioProxy/1.1",
                    "Content-Type: application/x-www-form-urlencoded", f"Content-Length: {len(body)}",
                    f"X-Twilio-Signature: {signature}"]
@@ -69,6 +72,15 @@ def make_app(directory: Path) -> Flask:
     app = create_app({**SETTINGS, "DATABASE_URL": f"sqlite:///{directory / 'expected.db'}"})
     logging.getLogger("hotline.requests").setLevel(logging.WARNING)  # these requests only find the answers
     return app
+
+
+def close_app(app: Flask) -> None:
+    """Write an in-process app's counts into its throwaway database and let go of it, timer included."""
+    with app.app_context():
+        flush_counts()
+    if app.services.pending.timer is not None:  # it would write to the database after it is gone
+        app.services.pending.timer.cancel()
+    app.services.storage.engine.dispose()
 
 
 def make_number(series: int, index: int) -> str:
@@ -95,7 +107,7 @@ def sms_samples(app: Flask, count: int, series: int) -> Iterator[Sample]:
                   ("NumSegments", "1"), ("MessageSid", f"SM{series}{i:031x}"), ("AccountSid", ACCOUNT_SID),
                   ("From", make_number(series, i)), ("FromCountry", "US"), ("ApiVersion", "2010-04-01"))
         yield Sample("sms", "/sms", params, serializer.dumps(cookie) if cookie else None,
-                     expected[text, str(cookie)], topic, lang)
+                     expected[text, str(cookie)], topic, lang, cookie)
 
 
 def voice_samples(app: Flask, count: int, series: int) -> Iterator[Sample]:
@@ -137,7 +149,10 @@ def check_voice(app: Flask, twiml: str, topic: str | None, lang: str | None) -> 
 
 
 def build_mix(scenario: str, target: str) -> list[Sample]:
-    """Build a scenario's requests ("sms": texts only; "mixed": 3 texts to 1 voice step) for a target."""
+    """Build a scenario's requests ("sms": texts only; "mixed": 3 texts to 1 voice step) for a target.
+
+    Targets: "hotline", "tutorial" (the peer: its own cookie, signature base and answers) or "bare".
+    """
     with tempfile.TemporaryDirectory() as directory:
         app = make_app(Path(directory))
         try:
@@ -146,10 +161,10 @@ def build_mix(scenario: str, target: str) -> list[Sample]:
             else:
                 texts, steps = list(sms_samples(app, 3000, 3)), list(voice_samples(app, 1000, 4))
                 samples = [s for i in range(1000) for s in (*texts[3 * i:3 * i + 3], steps[i])]
+            if target == "tutorial":
+                samples = for_peer(samples, app, Path(directory))
         finally:
-            with app.app_context():
-                flush_counts()  # into the throwaway database, before it goes
-            app.services.storage.engine.dispose()
+            close_app(app)
     if target == "bare":  # the bare app ignores signatures and cookies and always says the same
         samples = [dataclasses.replace(s, expected=BARE_REPLY) for s in samples]
     return samples

@@ -15,7 +15,8 @@ from pathlib import Path
 from .mix import SETTINGS
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = {"hotline": None, "bare": "bench.bare_app:create_app()"}  # None: the Procfile's own app
+# None: the Procfile's own app. The peer reads its words from BENCH_TUTORIAL_WORDS (bench/peer_mix.py).
+APPS = {"hotline": None, "tutorial": "bench.tutorial_app:create_app()", "bare": "bench.bare_app:create_app()"}
 START_TIMEOUT_S = 60
 
 
@@ -53,22 +54,26 @@ def procfile_command(app_spec: str | None, port: int) -> list[str]:
     return [*args, "--bind", f"127.0.0.1:{port}"]
 
 
-def server_env(port: int, database: Path) -> dict[str, str]:
+def server_env(port: int, database_url: str, extra: dict[str, str] | None = None) -> dict[str, str]:
     """Production settings with a test token and public URL; nothing inherited from the shell's hotline settings."""
     inherited = {k: v for k, v in os.environ.items()
                  if not k.startswith(("HOTLINE_", "TWILIO_", "DATABASE_URL", "WEB_CONCURRENCY", "GUNICORN_"))}
     return {**inherited, **SETTINGS, "PORT": str(port), "WEB_CONCURRENCY": "2",
-            "DATABASE_URL": f"sqlite:///{database}", "PYTHONPATH": str(ROOT)}
+            "DATABASE_URL": database_url, "PYTHONPATH": str(ROOT), **(extra or {})}
 
 
-def start_server(name: str, directory: Path) -> Server:
-    """Start one app under gunicorn in a fresh folder and database; time it until /healthz answers 200."""
+def start_server(name: str, directory: Path, database_url: str = "", extra_env: dict[str, str] | None = None) -> Server:
+    """Start one app under gunicorn in a fresh folder (and SQLite file, unless a database URL is given).
+
+    Timed until /healthz answers 200.
+    """
     directory.mkdir(parents=True, exist_ok=True)
     port, log = free_port(), directory / "gunicorn.log"
+    env = server_env(port, database_url or f"sqlite:///{directory / 'hotline.db'}", extra_env)
     with log.open("wb") as out:  # a file, not a pipe: a full pipe would stall the workers' logging
         started = time.perf_counter()
         process = subprocess.Popen(procfile_command(APPS[name], port), cwd=directory, stdout=out,
-                                   stderr=subprocess.STDOUT, env=server_env(port, directory / "hotline.db"))
+                                   stderr=subprocess.STDOUT, env=env)
     deadline = started + START_TIMEOUT_S
     while time.perf_counter() < deadline:
         if process.poll() is not None:
@@ -124,12 +129,19 @@ def measure_workers(server: Server) -> list[float]:
 
 def stop_server(server: Server) -> None:
     """Stop gunicorn gracefully (SIGTERM), as a deploy would; kill it if it hangs."""
-    server.process.send_signal(signal.SIGTERM)
-    try:
-        server.process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
-        server.process.wait(timeout=10)
+    stop_servers([server])
+
+
+def stop_servers(servers: list[Server]) -> None:
+    """Send SIGTERM to every server at once, as a deploy stops every dyno, then wait for each."""
+    for server in servers:
+        server.process.send_signal(signal.SIGTERM)
+    for server in servers:
+        try:
+            server.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.process.kill()
+            server.process.wait(timeout=10)
 
 
 def cpu_seconds(server: Server) -> float:

@@ -171,11 +171,26 @@ def test_database_down_lets_everything_through(settings):
 def test_the_daily_total_caps_what_the_line_sends_and_says_so_once(settings, caplog):
     settings["HOTLINE_SMS_DAILY_TOTAL"] = "3"
     app = create_app(settings)
-    twilio = TwilioClient(app.test_client())
-    replies = [reply_text(twilio.sms("RIGHTS", sender=f"+1307555{n:04d}")) for n in range(5)]
+    # Each sender has a conversation cookie of their own, as Twilio keeps one per sender.
+    replies = [reply_text(TwilioClient(app.test_client()).sms("RIGHTS", sender=f"+1307555{n:04d}")) for n in range(5)]
     assert [text is not None for text in replies] == [True, True, True, False, False]  # many senders, one cap
     assert caplog.text.count("HOTLINE_SMS_DAILY_TOTAL (3) reached") == 1
     with app.app_context():
         report = stats.read_report(1)
     reached = [s for s in report.pick("outcome", "sms") if s.name == "daily_total_reached"]
     assert reached and reached[0].counts[-1] == 2  # the dashboard's outcome table shows it
+
+
+@pytest.mark.parametrize("daily_total", ["0", "50"])
+def test_a_senders_count_lives_in_their_cookie_not_in_the_database(settings, daily_total):
+    settings["HOTLINE_SMS_DAILY_TOTAL"] = daily_total
+    app = create_app(settings)
+    twilio = TwilioClient(app.test_client())
+    for _ in range(SMS_LIMIT + 2):
+        twilio.sms("RIGHTS")
+    with app.app_context():
+        total_key = make_key("sms_total", None)
+    # No row keyed by the sender, not even hashed: only the line's daily total, when there is a cap.
+    assert [row.key for row in stored_rows(app)] == ([total_key] if daily_total != "0" else [])
+    # A new conversation (Twilio forgets the cookie after 4 hours of silence) is a new window.
+    assert reply_text(TwilioClient(app.test_client()).sms("RIGHTS")) is not None

@@ -183,3 +183,30 @@ def test_stop_in_a_sentence_says_how_to_stop(twilio, replies, body):
 @pytest.mark.parametrize("body", ["START", "unstop"])
 def test_opting_back_in_gets_the_menu(twilio, replies, body):
     assert reply_text(twilio.sms(body)) == replies.bilingual_menu
+
+
+# -- the conversation cookie (hotline/edges/conversation_cookie.py)
+
+
+@pytest.mark.parametrize("fallbacks", [[], ["an-older-secret-key-0123456789"]])
+def test_the_cookie_reads_flasks_own_and_flask_reads_it(app, fallbacks):
+    from flask.sessions import SecureCookieSessionInterface
+    from itsdangerous import BadSignature
+
+    app.config["SECRET_KEY_FALLBACKS"] = fallbacks
+    state = {"lang": "es", "topic": "rights", "more_sent": 1, "window_start": 1_800_000_000, "texts": 3}
+    ours = app.session_interface.get_signing_serializer(app)
+    flasks = SecureCookieSessionInterface().get_signing_serializer(app)
+    assert ours is app.session_interface.get_signing_serializer(app)  # built once, not per request
+    with app.test_request_context():  # as in a request
+        # A deploy in either direction keeps every conversation (Flask's cookie here is compressed).
+        assert ours.loads(flasks.dumps(state)) == state and flasks.loads(ours.dumps(state)) == state
+        assert ours.loads(ours.dumps(state)) == state
+        cookie = ours.dumps(state)
+        with pytest.raises(BadSignature):  # and the signature is still what keeps the count honest
+            ours.loads(("A" if cookie[0] != "A" else "B") + cookie[1:])
+
+
+def test_the_cookie_is_signed_again_only_when_the_conversation_changes(twilio):
+    assert "session=" in twilio.sms("RIGHTS").headers.get("Set-Cookie", "")
+    assert "Set-Cookie" not in twilio.sms("STOP").headers  # nothing sent, nothing counted, nothing to sign

@@ -8,9 +8,10 @@ HTML error page. Werkzeug would quietly replace bad bytes with U+FFFD, so the ra
 from __future__ import annotations
 
 import re
-from urllib.parse import unquote_to_bytes
+from urllib.parse import parse_qsl, unquote_to_bytes
 
 from flask import Flask, Response, current_app, request
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, UnsupportedMediaType
 
 from hotline.services import services
@@ -36,20 +37,37 @@ def is_well_formed(data: bytes) -> bool:
     return True
 
 
-def check_webhook_request() -> Response | None:
-    """Refuse a webhook POST that is not form-encoded UTF-8 text; let anything else through."""
-    if request.method != "POST" or request.blueprint not in services().webhooks:
+def parse_form(body: bytes) -> list[tuple[str, str]] | None:
+    """Return a form body's fields, or None when it is not valid percent-encoding of UTF-8 text."""
+    if BAD_PERCENT.search(body):
         return None
-    charset = request.mimetype_params.get("charset", "utf-8").lower()
-    if request.mimetype != FORM or charset not in ("utf-8", "utf8"):
+    try:  # strict: a percent-escape that is not UTF-8 raises instead of becoming U+FFFD
+        return parse_qsl(body.decode("utf-8"), keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        return None
+
+
+def check_webhook_request() -> Response | None:
+    """Refuse a webhook POST that is not form-encoded UTF-8 text; let anything else through.
+
+    The body is read, checked and parsed once, here; the view's request.form is that parse.
+    """
+    req = request._get_current_object()  # one context lookup, not one per attribute
+    if req.method != "POST" or req.blueprint not in services().webhooks:
+        return None
+    charset = req.mimetype_params.get("charset", "utf-8").lower()
+    if req.mimetype != FORM or charset not in ("utf-8", "utf8"):
         raise UnsupportedMediaType()
-    body = request.get_data(cache=True)  # 413 past MAX_CONTENT_LENGTH; the form is parsed from this copy
-    if request.content_length is None and len(body) >= (current_app.config["MAX_CONTENT_LENGTH"] or len(body) + 1):
+    body = req.get_data(cache=True)  # 413 past MAX_CONTENT_LENGTH
+    if req.content_length is None and len(body) >= (current_app.config["MAX_CONTENT_LENGTH"] or len(body) + 1):
         # A chunked body has no length to refuse up front: Werkzeug stops reading at the limit and
         # hands on what it read, which a sender could have signed. Too long is too long.
         raise RequestEntityTooLarge()
-    if not (is_well_formed(body) and is_well_formed(request.query_string)):
+    fields = parse_form(body)
+    if fields is None or not is_well_formed(req.query_string):
         return Response(status=400)
+    # What Werkzeug's own form parser does with its result: put it where request.form looks first.
+    req.__dict__["form"], req.__dict__["files"] = ImmutableMultiDict(fields), ImmutableMultiDict()
     return None
 
 

@@ -21,6 +21,12 @@ def message_twiml(text: str | None, status_callback: str | None = None) -> str:
     return str(response)
 
 
-def xml_response(twiml: str | MessagingResponse | VoiceResponse) -> Response:
+@functools.lru_cache(maxsize=512)
+def message_bytes(text: str | None, status_callback: str | None = None) -> bytes:
+    """Give an SMS reply's TwiML as the bytes sent: each reply is rendered and encoded once."""
+    return message_twiml(text, status_callback).encode()
+
+
+def xml_response(twiml: bytes | str | MessagingResponse | VoiceResponse) -> Response:
     """Wrap TwiML in a response with the content type Twilio expects."""
-    return Response(str(twiml), mimetype="text/xml")
+    return Response(twiml if isinstance(twiml, bytes) else str(twiml), mimetype="text/xml")
