@@ -129,3 +129,17 @@ def wait_for_reply(port: int, done, seconds: float = 30) -> str:
             pass  # starting, or restarting after the edit
         time.sleep(0.3)
     return reply
+
+
+def test_asking_for_a_person_in_try_plays_nobody_answering_and_goes_back_to_the_menu(tmp_path):
+    # /try has no volunteer phones: a <Dial> would be a dead end, so it plays Twilio's "no-answer" outcome.
+    settings = {**TEST_SETTINGS, "HOTLINE_ENV": "development", "DATABASE_URL": f"sqlite:///{tmp_path / 'h.db'}",
+                "HOTLINE_VOLUNTEER_NUMBERS": "+13075550112", "HOTLINE_VOLUNTEER_HOURS": "Mon-Sun 00:00-24:00"}
+    client = create_app(settings).test_client()
+    first = client.post("/try/call", data={"path": "/voice"}).get_json()
+    menu = client.post("/try/call", data={"path": first["next"], "Digits": "1"}).get_json()
+    person = client.post("/try/call", data={"path": menu["next"], "Digits": "0"}).get_json()
+    notes = [say for say in person["says"] if say.get("note")]
+    assert len(notes) == 1 and "1 volunteer" in notes[0]["text"]
+    assert person["says"][-1] != notes[0] and not person["hangup"]  # the caller hears what follows
+    assert person["next"] and "s=menu" in person["next"]  # and is back at the menu

@@ -74,7 +74,7 @@ def try_call():
     params = {"CallSid": call_sid, "From": SAMPLE_CALLER, "To": _number(), "CallStatus": "in-progress"}
     params |= {name: request.form[name] for name in ("Digits", "SpeechResult") if request.form.get(name)}
     response = _post(current_app.test_client(), path, params)
-    answer = jsonify(read_turn(response.data))
+    answer = jsonify(follow_dial(read_turn(response.data), response.data, params))
     answer.set_cookie(CALL_COOKIE, call_sid, httponly=True, samesite="Strict")
     return answer
 
@@ -87,6 +87,19 @@ def read_turn(twiml: bytes) -> dict[str, object]:
             "next": _local(gather.get("action")) if gather is not None else None,
             "silence": _local(redirect.text) if redirect is not None else None,
             "hangup": root.find("Hangup") is not None}
+
+
+def follow_dial(turn: dict[str, object], twiml: bytes, params: dict[str, str]) -> dict[str, object]:
+    """Play a <Dial> to the volunteers as Twilio would if nobody answered: here no phone can ring."""
+    dial = ET.fromstring(twiml).find("Dial")
+    if dial is None or not dial.get("action"):
+        return turn
+    rung = len(dial.findall("Number"))
+    note = {"text": f"(Here {rung} volunteer phone(s) would ring. In this try-out nobody answers.)",
+            "language": "", "note": True}
+    after = read_turn(_post(current_app.test_client(), _local(dial.get("action")),
+                            {**params, "DialCallStatus": "no-answer"}).data)
+    return {**after, "says": [*turn["says"], note, *after["says"]]}
 
 
 def _local(url: str | None) -> str | None:

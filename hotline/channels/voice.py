@@ -10,13 +10,16 @@ from dataclasses import replace
 from flask import Blueprint, request
 from twilio.twiml.voice_response import VoiceResponse
 
+from hotline.channels import volunteer_calls
 from hotline.core import call_flow
 from hotline.core.agreements import state_code
 from hotline.core.catalog import Catalog
 from hotline.core.counties import counties_by_state
-from hotline.core.menu import Tree
+from hotline.core.live import answer_live
+from hotline.core.menu import Tree, extra_of
 from hotline.core.placeholders import fill, placeholder_values
 from hotline.core.toml_files import ContentError
+from hotline.core.volunteers import ACCEPT_KEY
 from hotline.edges import outbound
 from hotline.edges.settings.checks import voice_of
 from hotline.edges.signature import public_base, require_twilio_signature
@@ -49,18 +52,27 @@ class Script:
             for key, action in tree.after_keys.items():
                 said = _word(words.get("after_topic") or {}, lang, f"after_topic.{action}")
                 self.lines[lang, f"after:{action}"] = (said.replace("{key}", key),)
+            # Said to a volunteer before the caller is connected: the key that takes the call.
+            self.lines[lang, "volunteer_whisper"] = split_paragraphs(fill(_word(
+                words, lang, "volunteer_whisper"), {**values, "key": ACCEPT_KEY}))
             for topic in catalog.topics.values():
                 self.lines[lang, f"topic:{topic.id}"] = split_paragraphs(fill(topic.texts[lang].voice, values))
+            keys = {action: key for key, action in tree.extras.items()}
+            for line, said in (words.get("extras") or {}).items():
+                if extra_of(line) in keys:  # "To talk with a volunteer, press 0": the key that works
+                    press = {**values, "key": keys[extra_of(line)]}
+                    self.lines[lang, f"extra:{line}"] = split_paragraphs(fill(said, press))
         either = {**{lang: lang for lang in codes}, None: tree.default_lang}
         counties = list(counties_by_state().get(state_code(config["HOTLINE_STATE"]) or "", {}).values())
         self.hints = {(step, lang): ", ".join(sorted(set(_raw_phrases(catalog, step, either[lang], counties))))
                       for step in call_flow.STEPS for lang in either}
         self.render = functools.lru_cache(maxsize=4096)(self._render)
 
-    def _render(self, turn: call_flow.Turn, base: str, county: bool = True) -> str:
-        tree = replace(self.tree, county=county)
+    def _render(self, turn: call_flow.Turn, base: str, county: bool = True,
+                offered: frozenset[str] = frozenset()) -> str:
+        tree = replace(self.tree, county=county, offered=offered)
         response = VoiceResponse()
-        self._say(response, turn.say)
+        self.say(response, turn.say)
         if turn.spoken:
             voice, language = self.voices[turn.lang]
             for paragraph in split_paragraphs(turn.spoken):
@@ -73,13 +85,14 @@ class Script:
             action=f"{base}/voice/step?{call_flow.write_call(turn.next)}", method="POST",
             input="dtmf speech", num_digits=1, finish_on_key="", timeout=GATHER_TIMEOUT_SECONDS,
             speech_timeout="auto", language=language, hints=self.hints[turn.next.step, turn.next.lang])
-        self._say(gather, call_flow.prompt_lines(turn.next, tree))
+        self.say(gather, call_flow.prompt_lines(turn.next, tree))
         # Twilio falls through to here when the caller says nothing: re-prompt, don't hang up.
         response.redirect(f"{base}/voice/step?{call_flow.write_call(turn.next, silent=True)}",
                           method="POST")
         return str(response)
 
-    def _say(self, verb: VoiceResponse, lines: tuple[call_flow.Line, ...]) -> None:
+    def say(self, verb: VoiceResponse, lines: tuple[call_flow.Line, ...]) -> None:
+        """Say these lines inside a verb (a <Response> or a <Gather>), each in its language's voice."""
         for lang, name in lines:
             voice, language = self.voices[lang]
             for i, paragraph in enumerate(self.lines[lang, name]):
@@ -114,8 +127,8 @@ def _raw_phrases(catalog: Catalog, step: str, lang: str, counties: list[str]) ->
     if step == "language":  # every language's name, and topics in the default language
         return [p for code in catalog.languages.codes for p in catalog.voice[code]["say_language"]] + [
             p for phrases in voice["say_topics"].values() for p in phrases]
-    part = voice["say_topics"] if step == "menu" else voice["say_after_topic"]
-    return [p for phrases in part.values() for p in phrases]
+    parts = (voice["say_topics"], voice.get("say_extras") or {}) if step == "menu" else (voice["say_after_topic"],)
+    return [p for part in parts for phrases in part.values() for p in phrases]
 
 
 @bp.post("/voice")
@@ -134,7 +147,8 @@ def call_step():
     """Move a call one step on from what the caller pressed or said; the state is in the URL."""
     script = services().script
     county = current_list() is not None  # offer "say a county" only with a list to answer from
-    tree = replace(script.tree, county=county)
+    offered = volunteer_calls.offered_extras(script.tree)
+    tree = replace(script.tree, county=county, offered=offered)
     call = call_flow.read_call(request.args, tree)
     heard = call_flow.Heard(request.form.get("Digits", ""), request.form.get("SpeechResult", ""),
                             silent=request.args.get("x") == "1")
@@ -147,8 +161,14 @@ def call_step():
         turn = call_flow.report_text(call, result)
     if turn.lookup:
         turn = call_flow.report_county(call, answer_spoken_county(heard.speech, call.lang))
+    if turn.live == "person" and volunteer_calls.on_shift():  # ring them all; the first to accept talks
+        stats.record("voice", None, turn.lang, "volunteer_offered")
+        return xml_response(volunteer_calls.ring_volunteers(call, public_base()))
+    if turn.live:  # an extra of the topic menu, answered now
+        turn = call_flow.report_live(call, turn.live, answer_live(services().live, turn.live, call.lang, "voice"))
     stats.record("voice", turn.topic, turn.lang, turn.outcome)
-    return xml_response(script.render(turn, public_base(), county))
+    return xml_response(script.render(turn, public_base(), county, offered))
+
 
 
 def seen_before() -> bool:

@@ -24,9 +24,10 @@ TEXT_RESULTS = {
     "opted_out": ("text_opted_out", "text_refused"), "unavailable": ("text_failed", "text_refused"),
 }
 PROMPTS = ("choose_language", "welcome", "no_input", "wrong_key", "referral", "goodbye", "county_ask",
-           "county_unavailable", *sorted({prompt for prompt, _ in TEXT_RESULTS.values()}))
+           "county_unavailable", "volunteer_wait", "volunteer_no_answer", "volunteer_ended",
+           *sorted({prompt for prompt, _ in TEXT_RESULTS.values()}))
 
-Line = tuple[str, str]  # (language, a prompt in PROMPTS, "topic_menu", "topic:<id>" or "after:<action>")
+Line = tuple[str, str]  # (language, a prompt in PROMPTS, "topic_menu", "topic:<id>", "after:<action>", "extra:<line>")
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class Turn:
     send: bool = False  # text the topic first, then ask report_text what to say
     lookup: bool = False  # look the county the caller said up in ICE's list, then ask report_county
     spoken: str = ""  # an answer made at call time (a county's agreements), said after `say`
+    live: str = ""  # an extra of the topic menu (core/live.py): the channel answers it with report_live
 
 
 def read_call(query: Mapping[str, str], tree: Tree) -> Call:
@@ -88,8 +90,9 @@ def prompt_lines(call: Call, tree: Tree) -> tuple[Line, ...]:
         return tuple((lang, "choose_language") for lang in tree.codes)
     if call.step == "county":
         return ((call.lang, "county_ask"),)
-    if call.step == "menu":
-        return ((call.lang, "topic_menu"),)
+    if call.step == "menu":  # the topics, then each extra that is on, in hotline.toml's order
+        lines = (tree.offered_line(action) for action in tree.extras.values())
+        return ((call.lang, "topic_menu"), *((call.lang, f"extra:{line}") for line in lines if line))
     county = call.topic == tree.county_topic and tree.county  # offered last, as an extra
     actions = [a for a in tree.after_keys.values() if a != "county"] + ["county"] * county
     return tuple((call.lang, f"after:{action}") for action in actions)
@@ -142,10 +145,22 @@ def _welcome(call: Call, lang: str, topic: str | None = None) -> Turn:
 
 
 def _choose_topic(call: Call, heard: Heard, tree: Tree) -> Turn | None:
+    extras = {f"extra:{a}": tree.extra_phrases[call.lang][a] for a in tree.extras.values() if tree.offered_line(a)}
     if heard.digits:
-        return _play(call, tree.menu[heard.digits]) if heard.digits in tree.menu else None
-    topic = match_phrase(heard.speech, tree.topics[call.lang])
-    return _play(call, topic) if topic else None
+        chosen = tree.menu.get(heard.digits) or f"extra:{tree.extras.get(heard.digits)}"
+    else:
+        chosen = match_phrase(heard.speech, {**tree.topics[call.lang], **extras})
+    if chosen in extras:  # said or pressed: the channel answers it now (report_live), or rings volunteers
+        return Turn((), replace(call, tries=0), "live", call.lang, live=chosen.partition(":")[2])
+    return _play(call, chosen) if chosen in tree.topics[call.lang] else None
+
+
+def report_live(call: Call, action: str, answer: str | None) -> Turn:
+    """Say an extra's answer made now (or that it is not available), then the topic menu again."""
+    menu = Call("menu", call.lang, sent=call.sent)
+    if not answer:
+        return Turn(((call.lang, "wrong_key"),), menu, "not_understood", call.lang)
+    return Turn((), menu, action, call.lang, spoken=answer)
 
 
 def _choose_after(call: Call, heard: Heard, tree: Tree) -> Turn | None:
@@ -178,6 +193,15 @@ def report_county(call: Call, answer: str | None) -> Turn:
     say = () if answer else ((call.lang, "county_unavailable"),)
     after = Call("after", call.lang, call.topic, 0, call.sent)
     return Turn(say, after, "county", call.lang, call.topic, spoken=answer or "")
+
+
+def after_volunteer(call: Call, connected: bool, default_lang: str) -> Turn:
+    """After ringing volunteers: the call ended, or nobody took it (kindly, with the referral); then the menu."""
+    lang = call.lang or default_lang
+    menu = Call("menu", lang, sent=call.sent)
+    if connected:
+        return Turn(((lang, "volunteer_ended"),), menu, "volunteer_connected", lang)
+    return Turn(((lang, "volunteer_no_answer"), (lang, "referral")), menu, "volunteer_no_answer", lang)
 
 
 def _play(call: Call, topic: str, before: tuple[Line, ...] = ()) -> Turn:

@@ -39,6 +39,7 @@ document.addEventListener("DOMContentLoaded", function () {
   function show(turn) {
     turn.says.forEach(function (say) {
       var item = bubble(heard, say.text, "said");
+      if (say.note) { return; }  // what the try-out itself says: nothing a caller would hear
       item.lang = say.language;
       var play = document.createElement("button");
       play.type = "button";
