@@ -10,22 +10,36 @@ from pathlib import Path
 from dotenv import find_dotenv, load_dotenv
 from flask import got_request_exception
 
-from hotline.channels import admin, agreements_web, flyer_redirect, health, sms, try_it, voice, web
+from hotline.channels import (
+    admin,
+    admin_alerts,
+    agreements_web,
+    alert_web,
+    flyer_redirect,
+    health,
+    paper,
+    site,
+    sms,
+    try_it,
+    voice,
+    volunteer_calls,
+    web,
+)
 from hotline.cli import commands
 from hotline.core.engine import build_engine
 from hotline.core.languages import load_languages
 from hotline.core.phone_numbers import normalise_number
 from hotline.core.placeholders import placeholder_values
 from hotline.core.toml_files import default_messages_dir
-from hotline.edges import guards, request_log, signature, twilio_client
+from hotline.edges import conversation_cookie, guards, request_log, signature, twilio_client
 from hotline.edges.retention import callbacks
 from hotline.edges.settings import DEVELOPMENT_SECRET_KEY, is_development, is_on, read_settings
 from hotline.edges.settings.checks import check_settings
-from hotline.edges.storage import agreement_lists, database, stats
+from hotline.edges.storage import agreement_lists, alerts, database, stats
 from hotline.services import HotlineApp, Services
 
 # Blueprints whose views are Twilio's webhooks: guarded, signed, answered plainly on errors.
-WEBHOOKS = (sms.bp, voice.bp, callbacks.bp)
+WEBHOOKS = (sms.bp, voice.bp, volunteer_calls.bp, callbacks.bp)
 
 
 def create_app(test_config: Mapping[str, object] | None = None, *, serving: bool = True) -> HotlineApp:
@@ -45,6 +59,7 @@ def create_app(test_config: Mapping[str, object] | None = None, *, serving: bool
     check_settings(app.config, languages, serving)  # every problem at once, before anything starts
     app.config["HOTLINE_DEFAULT_LANGUAGE"] = app.config["HOTLINE_DEFAULT_LANGUAGE"] or languages.codes[0]
     app.secret_key = app.config["HOTLINE_SECRET_KEY"] or DEVELOPMENT_SECRET_KEY
+    app.session_interface = conversation_cookie.ConversationCookie()  # the SMS conversation, signed
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["HOTLINE_MAX_BODY_BYTES"])
     if is_development(app.config) and not app.config["HOTLINE_SECRET_KEY"]:
         app.logger.warning("DEVELOPMENT MODE: using a built-in, public HOTLINE_SECRET_KEY.")
@@ -58,6 +73,7 @@ def create_app(test_config: Mapping[str, object] | None = None, *, serving: bool
         engine=engine,
         storage=database.connect(str(app.config["DATABASE_URL"]), app.instance_path),
         lists=agreement_lists.ListCache(),
+        alerts=alerts.make_board(messages, languages.codes, app.config),
         pending=stats.Pending(),
         site=web.build_site(engine.catalog, app.config),
         script=voice.Script(engine.catalog, engine.tree, app.config),
@@ -65,7 +81,12 @@ def create_app(test_config: Mapping[str, object] | None = None, *, serving: bool
         deleter=callbacks.make_deleter(app),
         debug_numbers=is_on(app.config, "HOTLINE_DEBUG_NUMBERS"),
         webhooks=frozenset(bp.name for bp in WEBHOOKS),
+        volunteers=volunteer_calls.read_volunteers(app.config, engine.catalog),  # None: no number set
     )
+    if app.services.volunteers:  # talk to a person: PERSON by text, 0 on a call (docs/volunteers.md)
+        app.services.live["person"] = volunteer_calls.person_answer(engine.catalog, app.config,
+                                                                    app.services.volunteers)
+    app.services.live["alert"] = alerts.live_answer  # ALERT / ALERTA: the verified notice, when asked
     atexit.register(stats.flush_at_exit, weakref.ref(app))  # a stopping worker writes what it still counts
     twilio_client.quiet_sdk_logs()
 
@@ -83,11 +104,15 @@ def create_app(test_config: Mapping[str, object] | None = None, *, serving: bool
     app.url_map.converters["lang"] = web.language_converter(engine.catalog.languages.codes)
     app.register_blueprint(sms.bp)  # POST /sms
     app.register_blueprint(voice.bp)  # POST /voice, /voice/step
+    app.register_blueprint(volunteer_calls.bp)  # POST /voice/volunteer/whisper, /accept, /done
     app.register_blueprint(callbacks.bp)  # POST /twilio/message-status, /twilio/call-status
-    app.register_blueprint(web.bp)  # /, /<lang>/<topic>, /qr/..., /flyer
+    app.register_blueprint(site.bp)  # /, /<lang>, /<lang>/<topic>
+    app.register_blueprint(paper.bp)  # /flyer, /qr/...
     app.register_blueprint(agreements_web.bp)  # /<lang>/287g/<state>
     app.register_blueprint(flyer_redirect.bp)  # /q/<code>/<lang>/<topic>
+    app.register_blueprint(alert_web.bp)  # /alert, /<lang>/alerta: the verified notice
     app.register_blueprint(admin.bp)  # /admin, /admin/stats.csv
+    app.register_blueprint(admin_alerts.bp)  # /admin/alert: publish, correct, clear it
     app.register_blueprint(health.bp)  # /healthz
     if is_development(app.config):
         app.register_blueprint(try_it.bp)  # /try: text and call the line from a browser; 404 in production

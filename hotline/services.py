@@ -18,8 +18,11 @@ if TYPE_CHECKING:  # types only: this module is imported by the parts themselves
     from hotline.channels.voice import Script
     from hotline.channels.web import Site
     from hotline.core.engine import Engine
+    from hotline.core.live import LiveAnswer
+    from hotline.core.volunteers import Volunteers
     from hotline.edges.retention.deleter import Deleter
     from hotline.edges.storage.agreement_lists import ListCache
+    from hotline.edges.storage.alerts import AlertBoard
     from hotline.edges.storage.database import Storage
     from hotline.edges.storage.stats import Pending
 
@@ -38,6 +41,10 @@ class Services:
     webhooks: frozenset[str] = frozenset()  # blueprints whose views are Twilio webhooks
     webhook_paths: frozenset[str] = frozenset()  # their URL rules
     twilio_http: HttpClient | None = field(default=None)  # tests put a fake HTTP client here
+    alerts: AlertBoard | None = None  # the verified-alert words, time zone and last notice read (ALERTA)
+    # Answers made at request time, by action (core/live.py): "person" while volunteers are set, "alert".
+    live: dict[str, LiveAnswer] = field(default_factory=dict)
+    volunteers: Volunteers | None = None  # talk to a person: None while HOTLINE_VOLUNTEER_NUMBERS is empty
 
 
 class HotlineApp(Flask):

@@ -29,6 +29,7 @@ TEST_SETTINGS = {
     "HOTLINE_ORG_NAME": "Example Rights Project",
     "HOTLINE_REFERRAL": "Example Legal Aid, (307) 555-0199",
     "HOTLINE_STATS_FLUSH_SECONDS": "0",  # tests read the counters right after counting
+    "HOTLINE_FLYER_CODES": "A7,B12,C3",  # the flyers this test line "printed"
 }
 
 
@@ -119,16 +120,21 @@ def county_words():
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request, tmp_path) -> str:
     """Give the URL of an empty database: a SQLite file, then the server scripts/test started."""
-    import os  # here, to keep this appended block to itself
-
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'hotline.db'}"
+    return empty_postgres_url("test PostgreSQL")
+
+
+def empty_postgres_url(what: str) -> str:
+    """Give the test server's URL with the hotline's tables dropped; CI fails without one, elsewhere it skips."""
+    import os
+
     url = os.environ.get("HOTLINE_TEST_POSTGRES_URL", "")
     if not url:
         why = ("HOTLINE_TEST_POSTGRES_URL is not set (scripts/test sets it; "
                "or source scripts/test-setup.d/10-postgres.sh)")
         if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"CI must test PostgreSQL, but {why}")
+            pytest.fail(f"CI must {what}, but {why}")
         pytest.skip(f"PostgreSQL not tested: {why}")
     drop_tables(url)
     return url

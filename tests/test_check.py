@@ -16,6 +16,7 @@ from hotline.cli.check.report import run_check
 from hotline.cli.check.rules import TEXT_ME, TEXT_ME_VARIANT, check_typography
 from hotline.cli.main import main
 from hotline.core.catalog import load_catalog
+from hotline.core.live import is_off_text, live_on
 from hotline.core.toml_files import default_messages_dir
 from hotline.edges.settings import SETTINGS, read_settings
 
@@ -135,10 +136,12 @@ def test_json_has_a_row_per_sms_and_costs_from_the_price_setting(messages: Path)
     catalog = load_catalog(messages)
     expected = {f"{t.file}:{lang}.{name}" for t in catalog.topics.values() for lang, text in t.texts.items()
                 for name in ["sms", f"sms ({TEXT_ME_VARIANT})", *(f"more[{i}]" for i in range(len(text.more)))]}
-    expected |= {f"hotline.toml:{lang}.{name}" for lang, texts in catalog.texts.items() for name in texts}
+    expected |= {f"hotline.toml:{lang}.{name}" for lang, texts in catalog.texts.items() for name in texts
+                 if not is_off_text(name, live_on({}))}  # PERSON is off without volunteers: never sent
     expected.add("hotline.toml:bilingual.menu")
     expected |= {f"agreements.toml:{lang}.{key}" for lang in ("en", "es")
                  for key in ("county_listed", "county_not_listed", "county_unknown", "statewide")}
+    expected |= {f"alerts.toml:{lang}.{key}" for lang in ("en", "es") for key in ("active", "none")}
     sms = {row["where"]: row for row in report["rows"] if row["kind"] == "sms"}
     assert set(sms) == expected
     for row in sms.values():

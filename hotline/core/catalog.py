@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from hotline.core.languages import Languages, load_languages
@@ -56,6 +56,7 @@ class Catalog:
     language_hints: Mapping[str, tuple[str, ...]]
     voice: Mapping[str, Mapping[str, object]]  # language -> voice prompts (see voice.toml)
     after_topic: Mapping[str, str]  # call key -> what it does after a topic ("again", "menu", ...)
+    extras: Mapping[str, str] = field(default_factory=dict)  # topic-menu key -> live action (core/live.py)
 
     @property
     def menu(self) -> dict[str, str]:
@@ -92,6 +93,7 @@ def load_catalog(directory: Path | str | None = None) -> Catalog:
         language_hints=require_table(main, "language_hints", "hotline.toml"),
         voice={lang: require_table(voice, lang, "voice.toml") for lang in languages.codes},
         after_topic={str(o.get("key")): str(o.get("action")) for o in menu.get("after_topic", [])},
+        extras={str(o.get("key")): str(o.get("action")) for o in menu.get("extras", [])},
     )
     if not catalog.bilingual_menu:
         raise ContentError("hotline.toml:bilingual.menu is missing")

@@ -11,6 +11,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from hotline.core.catalog import Catalog
+from hotline.core.live import LIVE_ACTIONS
 from hotline.core.toml_files import ContentError
 
 # Twilio opts the number out itself on these whole-message words (and confirms);
@@ -18,7 +19,7 @@ from hotline.core.toml_files import ContentError
 TWILIO_OPT_OUT_WORDS = ("STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT")
 STOP_IN_A_SENTENCE = ("stop", "stopall", "unsubscribe", "optout")
 # Commands that may appear inside a short question ("what is a detainer?", "help me").
-FINDABLE = ("topic", "help", "source", "more", "menu", "language")
+FINDABLE = ("topic", "help", "source", "more", "menu", "language", *LIVE_ACTIONS)
 LONGEST_QUESTION = 12  # words; longer texts are not searched for keywords
 TYPO_MIN_LENGTH = 5  # one wrong letter is forgiven in keywords this long or longer
 

@@ -10,7 +10,8 @@ from hotline.core.toml_files import ContentError
 # Placeholders an editor may use, and the setting each one is filled from.
 PLACEHOLDERS = {"org": "HOTLINE_ORG_NAME", "number": "HOTLINE_NUMBER", "referral": "HOTLINE_REFERRAL"}
 # Placeholders filled from the content itself rather than from a setting.
-CONTENT_PLACEHOLDERS = {"reviewed": "each topic's keyword and the date its facts were last reviewed"}
+CONTENT_PLACEHOLDERS = {"reviewed": "each topic's keyword and the date its facts were last reviewed",
+                        "hours": "when volunteers answer the phone: HOTLINE_VOLUNTEER_HOURS in words"}
 
 
 def placeholders_in(template: str) -> set[str]:

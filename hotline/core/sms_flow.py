@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 from hotline.core.catalog import Catalog, review_dates
+from hotline.core.live import LIVE_ACTIONS, LiveAnswers, answer_live
 from hotline.core.matcher import KeywordIndex, Match, normalise
 from hotline.core.placeholders import fill
 
@@ -21,19 +22,26 @@ class State:
     lang: str | None = None
     topic: str | None = None
     more_sent: int = 0
+    # The sender's own rate limit (channels/sms.py): texts counted since window_start (Unix time).
+    window_start: int = 0
+    texts: int = 0
 
     @classmethod
     def from_cookie(cls, data: Mapping[str, object], topics: Mapping[str, object],
                     languages: tuple[str, ...]) -> State:
         """Rebuild state from a cookie, ignoring anything stale or malformed (a list is no topic)."""
         lang, topic, more_sent = data.get("lang"), data.get("topic"), data.get("more_sent")
+        window_start, texts = data.get("window_start"), data.get("texts")
         return cls(lang if isinstance(lang, str) and lang in languages else None,
                    topic if isinstance(topic, str) and topic in topics else None,
-                   more_sent if isinstance(more_sent, int) and 0 <= more_sent < 10 else 0)
+                   more_sent if isinstance(more_sent, int) and 0 <= more_sent < 10 else 0,
+                   *((window_start, texts) if all(isinstance(n, int) and n >= 0 for n in (window_start, texts))
+                     else (0, 0)))
 
     def to_cookie(self) -> dict[str, object]:
         """Give the state as plain cookie data."""
-        return {"lang": self.lang, "topic": self.topic, "more_sent": self.more_sent}
+        return {"lang": self.lang, "topic": self.topic, "more_sent": self.more_sent,
+                "window_start": self.window_start, "texts": self.texts}
 
 
 @dataclass(frozen=True)
@@ -111,9 +119,10 @@ def _more(state: State, lang: str | None, replies: Replies) -> tuple[Reply, Stat
 
 
 def converse(text: str, state: State, index: KeywordIndex, replies: Replies,
-             answer_county: CountyAnswerer | None = None, opt_out_type: str = "") -> tuple[Reply, State]:
-    """Answer one incoming text given the conversation so far."""
-    reply, new_state = _converse(text, state, index, replies, answer_county, opt_out_type)
+             answer_county: CountyAnswerer | None = None, opt_out_type: str = "",
+             live: LiveAnswers | None = None) -> tuple[Reply, State]:
+    """Answer one incoming text given the conversation so far; `live` answers PERSON, ALERT... now."""
+    reply, new_state = _converse(text, state, index, replies, answer_county, opt_out_type, live)
     return with_preview(reply, replies), new_state
 
 
@@ -124,7 +133,8 @@ def with_preview(reply: Reply, replies: Replies) -> Reply:
 
 
 def _converse(text: str, state: State, index: KeywordIndex, replies: Replies,
-              answer_county: CountyAnswerer | None, opt_out_type: str) -> tuple[Reply, State]:
+              answer_county: CountyAnswerer | None, opt_out_type: str,
+              live: LiveAnswers | None = None) -> tuple[Reply, State]:
     if opt_out_type.upper() in TWILIO_ANSWERS:
         # A Messaging Service with Advanced Opt-Out has already answered (in its languages);
         # after STOP a reply would fail with error 21610.
@@ -137,4 +147,10 @@ def _converse(text: str, state: State, index: KeywordIndex, replies: Replies,
         answer = answer_county(words, lang)  # "287G Laramie": is that county on ICE's list?
         if answer:
             return Reply("county", answer, lang, county), State(lang, county, 0)
+    if match.action in LIVE_ACTIONS:  # answered now; a feature that is off is not understood
+        lang = match.lang or state.lang or replies.default_lang
+        answer = answer_live(live, match.action, lang, "sms")
+        if answer:
+            return Reply(match.action, answer, lang), replace(state, lang=lang)
+        match = replace(match, action="unknown")
     return respond(match, state, replies)

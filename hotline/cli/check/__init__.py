@@ -29,7 +29,7 @@ def check(ctx: click.Context, as_json: bool, confirm_translations: bool, directo
         path = record_translations(Path(directory or config["HOTLINE_MESSAGES_DIR"] or default_messages_dir()))
         click.echo(f"Recorded every text's fingerprint in {path}: the languages are in step now.")
     try:
-        report = run_check(directory or config["HOTLINE_MESSAGES_DIR"] or None, config)
+        report = run_check(directory or config["HOTLINE_MESSAGES_DIR"] or None, config, active_notice=True)
     except SettingsError as error:
         raise click.ClickException(str(error)) from None
     click.echo(report_json(report) if as_json else render_table(report))

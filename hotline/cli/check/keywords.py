@@ -10,6 +10,7 @@ from rapidfuzz.distance import OSA
 
 from hotline.cli.check.problems import Problem
 from hotline.core.catalog import Catalog
+from hotline.core.live import LIVE_ACTIONS, SWITCHES
 from hotline.core.matcher import FINDABLE, TWILIO_OPT_OUT_WORDS, TYPO_MIN_LENGTH, KeywordIndex, Meaning, normalise
 from hotline.core.toml_files import ContentError
 
@@ -68,8 +69,8 @@ def name_meaning(meaning: Meaning) -> str:
     return f"topic {meaning.topic}" if meaning.topic else f"the {meaning.action} command"
 
 
-def check_menu(catalog: Catalog, texts: Iterable[tuple[str, str]]) -> list[Problem]:
-    """Check that every word a text asks people to reply ("Reply 1 DETAINER") is understood."""
+def check_menu(catalog: Catalog, texts: Iterable[tuple[str, str]], on: frozenset[str] | None = None) -> list[Problem]:
+    """Check that every word a text asks people to reply ("Reply 1 DETAINER") is understood, and on."""
     try:
         index = KeywordIndex(catalog)
     except ContentError:  # reported by check_keywords
@@ -87,7 +88,11 @@ def check_menu(catalog: Catalog, texts: Iterable[tuple[str, str]]) -> list[Probl
                                         f"(hotline.toml:menu.options) but {word} gives topic {meant or 'none'}"))
         for clause in REPLY.split(text)[1:]:
             for word in CAPS_WORD.findall(re.split(r"[.:\n]", clause)[0]):
-                if index.match(word).action == "unknown" and word.casefold() not in TWILIO_WORDS:
+                action = index.match(word).action
+                if action == "unknown" and word.casefold() not in TWILIO_WORDS:
                     problems.append(Problem("FAIL", where, f"asks people to reply {word}, "
                                             "which no keyword or command understands"))
+                elif on is not None and action in LIVE_ACTIONS and action not in on:
+                    problems.append(Problem("FAIL", where, f"asks people to reply {word}, but {action} is off "
+                                            f"({SWITCHES.get(action, 'its setting')} is empty)"))
     return problems

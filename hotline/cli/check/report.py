@@ -7,15 +7,18 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from hotline.cli.check import rules
+from hotline.cli.check.alerts import check_active_notice, check_alert_words
 from hotline.cli.check.counties import measure_county_answers
 from hotline.cli.check.problems import Problem
 from hotline.cli.check.report_types import Report, Row, read_limits
 from hotline.cli.check.scoring import hard_to_read, score_other_texts, score_text, score_topics
 from hotline.cli.check.translations import check_translations
 from hotline.core.catalog import load_catalog, review_dates
+from hotline.core.live import live_on
 from hotline.core.placeholders import PLACEHOLDERS, fill, placeholder_values
 from hotline.core.segments import SegmentCount, count_segments
 from hotline.core.toml_files import ContentError, default_messages_dir
+from hotline.core.volunteers import hours_in_words
 from hotline.edges.settings import is_on, read_settings
 
 # Stand-ins for placeholders whose setting is still empty. Live replies drop such lines,
@@ -24,8 +27,8 @@ from hotline.edges.settings import is_on, read_settings
 SAMPLES = {"org": "Example Community Legal Project", "number": "+13075550100",
            "referral": "Example Legal Aid, 307-555-0199, Mon-Fri"}
 def run_check(directory: Path | str | None = None, config: Mapping[str, str] | None = None,
-              today: dt.date | None = None) -> Report:
-    """Check every text in messages/ with these settings and return what was found."""
+              today: dt.date | None = None, active_notice: bool = False) -> Report:
+    """Check every text in messages/ with these settings (and, if asked, the verified notice that holds now)."""
     config = read_settings() if config is None else config
     report = Report(read_limits(config))
     try:
@@ -40,10 +43,12 @@ def run_check(directory: Path | str | None = None, config: Mapping[str, str] | N
     values = placeholder_values(config)
     report.samples = {name: SAMPLES[name] for name in PLACEHOLDERS if not values[name]}
     preview = is_on(config, "HOTLINE_DISCREET_PREVIEW")  # then every reply starts with a neutral line
-    for lang, topic, message, where, template in rules.list_sms(catalog):
+    on = live_on(config)  # a live feature that is off (PERSON without volunteers) sends nothing to measure
+    for lang, topic, message, where, template in rules.list_sms(catalog, on):
         first_line = catalog.texts[lang.split("+")[0]]["discreet_preview"] if preview else ""
         measure_sms(Row("sms", lang, topic, message, where), "\n".join(filter(None, (first_line, template))),
-                    {**values, **report.samples, "reviewed": review_dates(catalog, lang.split("+")[0])}, report)
+                    {**values, **report.samples, "reviewed": review_dates(catalog, lang.split("+")[0]),
+                     "hours": hours_in_words(config, catalog, lang.split("+")[0])}, report)
 
     def measure_county(lang: str, key: str, where: str, text: str) -> None:
         first_line = catalog.texts[lang]["discreet_preview"] + "\n" if preview else ""
@@ -52,11 +57,16 @@ def run_check(directory: Path | str | None = None, config: Mapping[str, str] | N
         report.problems += [Problem("FAIL", where, reason) for reason in hard_to_read(
             score_text(text, catalog.languages[lang].readability), report.limits)]
     report.problems += measure_county_answers(directory, codes, measure_county)
+    previews = {lang: catalog.texts[lang]["discreet_preview"] if preview else "" for lang in codes}
+    alerts_args = (Path(directory or default_messages_dir()), catalog, config, previews, report.limits)
+    report.problems += check_alert_words(*alerts_args, lambda row, text: measure_sms(
+        row, text.replace("{", "{{").replace("}", "}}"), {}, report))
+    report.problems += check_active_notice(*alerts_args) if active_notice else []
     score_topics(catalog, report)
     report.problems += score_other_texts(catalog, Path(directory or default_messages_dir()), report.limits)
     report.problems += check_translations(Path(directory or default_messages_dir()))
     report.problems += rules.check_content(catalog, values, report.limits.max_age_days,
-                                           today or dt.date.today())
+                                           today or dt.date.today(), on)
     report.reviewed = {topic.id: topic.reviewed for topic in catalog.topics.values()}
     order = [*report.reviewed, "hotline"]
     report.rows.sort(key=lambda row: order.index(row.topic))  # each topic's rows together

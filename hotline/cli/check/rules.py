@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator, Mapping, Set
 from hotline.cli.check.keywords import check_keywords, check_menu
 from hotline.cli.check.problems import Problem
 from hotline.core.catalog import Catalog
+from hotline.core.live import is_off_text
 from hotline.core.placeholders import CONTENT_PLACEHOLDERS, PLACEHOLDERS, fill, placeholder_problem
 
 PHONE = re.compile(r"(?<![\w+(])[+(]?\d(?:[\s.()-]{0,2}\d){6,}")
@@ -25,10 +26,10 @@ TWINS = {**dict.fromkeys("‘’‚‛′`´", "write a straight ' instead"),
 
 
 def check_content(catalog: Catalog, values: Mapping[str, str], max_age_days: int,
-                  today: dt.date) -> list[Problem]:
-    """Run every rule that needs no counting over the whole catalog."""
-    sms = [(where, text) for _, _, message, where, text in list_sms(catalog) if message != TEXT_ME]
-    return (check_keywords(catalog) + check_menu(catalog, sms) + check_spoken_keys(catalog)
+                  today: dt.date, on: frozenset[str] | None = None) -> list[Problem]:
+    """Run every rule that needs no counting over the whole catalog (`on`: the live features turned on)."""
+    sms = [(where, text) for _, _, message, where, text in list_sms(catalog, on) if message != TEXT_ME]
+    return (check_keywords(catalog) + check_menu(catalog, sms, on) + check_spoken_keys(catalog)
             + check_parity("hotline.toml", catalog.texts, PLACEHOLDERS.keys() | CONTENT_PLACEHOLDERS.keys())
             + check_parity("voice.toml", catalog.voice)  # also has the call flow's own placeholders
             + [p for where, text in list_texts(catalog, sms) for p in check_safety(where, text, values)]
@@ -39,8 +40,12 @@ TEXT_ME = "sms (text me)"  # a topic's answer as "text me this" sends it during 
 TEXT_ME_VARIANT = "as 'text me this' sends it"  # named in its problems, so each is reported once
 
 
-def list_sms(catalog: Catalog) -> Iterator[tuple[str, str, str, str, str]]:
-    """Yield (lang, topic, message, file:key, template) for every SMS the hotline can send."""
+def list_sms(catalog: Catalog, on: frozenset[str] | None = None) -> Iterator[tuple[str, str, str, str, str]]:
+    """Yield (lang, topic, message, file:key, template) for every SMS the hotline can send.
+
+    With `on` (core/live.py's live_on), the texts of a live feature that is off (PERSON without
+    volunteers) are left out: they are never sent.
+    """
     for topic in catalog.topics.values():
         for lang, text in topic.texts.items():
             first = text.sms.rstrip("\n")  # as sent: the answer, then how to go on
@@ -51,7 +56,8 @@ def list_sms(catalog: Catalog) -> Iterator[tuple[str, str, str, str, str]]:
                 yield lang, topic.id, f"more[{i}]", f"{topic.file}:{lang}.more[{i}]", more
     for lang, texts in catalog.texts.items():
         for name, text in texts.items():
-            yield lang, "hotline", name, f"hotline.toml:{lang}.{name}", text
+            if on is None or not is_off_text(name, on):
+                yield lang, "hotline", name, f"hotline.toml:{lang}.{name}", text
     yield "en+es", "hotline", "menu", "hotline.toml:bilingual.menu", catalog.bilingual_menu
 
 

@@ -103,6 +103,10 @@ SETTINGS: tuple[Setting, ...] = (
             "midnight UTC, logged once and shown on /admin; 0 = no cap", kind="whole"),
     Setting("HOTLINE_STATS_FLUSH_SECONDS", "2",
             "Each worker writes its counters at most this often (0 = at every count, as the tests do)", kind="whole"),
+    Setting("HOTLINE_FLYER_CODES", "",
+            "The flyer codes you printed (hotline flyer --code A7), comma-separated, e.g. A7,B12: scans and "
+            "texts with these codes are counted per code; any other code counts as 'other', so strangers "
+            "cannot add rows to the database"),
     Setting("HOTLINE_SMALL_COUNT_THRESHOLD", "5",
             "Counts below this number show as '<N' on the dashboard and in exports, so no one stands out",
             kind="positive"),
@@ -129,6 +133,29 @@ SETTINGS: tuple[Setting, ...] = (
             "Where it gets ICE's list of pending agencies; when ICE's page links none, there is nothing to update"),
     Setting("HOTLINE_AGREEMENTS_TIMEOUT_SECONDS", "30",
             "Longest a download of ICE's page or list may take before the update gives up", kind="positive"),
+    # -- verified alerts: ALERTA / ALERT (hotline/core/alerts.py, hotline/cli/alert.py, docs/alerts.md)
+    Setting("HOTLINE_TIMEZONE", "America/Denver",
+            "Time zone for times people are told (when an alert was verified, volunteer hours), e.g. America/Chicago"),
+    Setting("HOTLINE_REPORT_LINE", "",
+            "Your rapid-response number, told to people who ask for verified alerts so they can report what "
+            "they see; empty leaves that sentence out (never invent one)"),
+    Setting("HOTLINE_ALERT_DEFAULT_HOURS", "6",
+            "How long a verified alert holds when `hotline alert publish` gets no --expires", kind="positive"),
+    Setting("HOTLINE_ALERT_MAX_HOURS", "24",
+            "The longest a verified alert may hold: a stale alert is worse than none", kind="positive"),
+    # -- talk to a person (hotline/core/volunteers.py, hotline/channels/volunteer_calls.py, docs/volunteers.md)
+    Setting("HOTLINE_VOLUNTEER_NUMBERS", "",
+            "Volunteers' phones (E.164, comma-separated, at most 10) that calls can reach: all on shift ring at "
+            "once; empty turns 'talk to a person' off everywhere"),
+    Setting("HOTLINE_VOLUNTEER_HOURS", "",
+            "When volunteers answer, in HOTLINE_TIMEZONE, e.g. 'Mon-Fri 09:00-21:00; Sat 10:00-16:00' "
+            "(Fri 20:00-02:00 runs past midnight); needed with HOTLINE_VOLUNTEER_NUMBERS"),
+    Setting("HOTLINE_VOLUNTEER_LANGUAGES", "",
+            "Languages of volunteers who speak more than the default, e.g. '+13075550111=es/en, +13075550112=es'; "
+            "a caller rings those who speak their language (everyone, if none does)"),
+    Setting("HOTLINE_VOLUNTEER_RING_SECONDS", "20",
+            "How long volunteers' phones ring before the caller hears the referral and the menu again (5-60; "
+            "shorter than their voicemail's pick-up)", kind="positive"),
     # -- operations (hotline/ops.py)
     Setting("HOTLINE_DELETE_TWILIO_RECORDS", "false",
             "true: delete each text and call from Twilio's logs once finished (zero-retention, docs/privacy.md); "

@@ -86,6 +86,9 @@ def check_values(config: Mapping[str, object], languages: Languages) -> list[str
     prefixes = [p.strip() for p in str(config.get("HOTLINE_TEXT_ME_COUNTRIES", "")).split(",") if p.strip()]
     if not all(re.fullmatch(r"\+[1-9][0-9]{0,5}", prefix) for prefix in prefixes):
         problems.append("HOTLINE_TEXT_ME_COUNTRIES must be prefixes like +1 or +1307,+1720")
+    codes = [c.strip() for c in str(config.get("HOTLINE_FLYER_CODES", "")).split(",") if c.strip()]
+    if not all(re.fullmatch(r"[A-Za-z][0-9]{1,3}", code) for code in codes):
+        problems.append("HOTLINE_FLYER_CODES must be codes like A7,B12 (a letter and 1 to 3 digits)")
     service = str(config.get("HOTLINE_MESSAGING_SERVICE_SID", ""))
     if service and not service.startswith("MG"):
         problems.append("HOTLINE_MESSAGING_SERVICE_SID must start with MG (or be empty)")
