@@ -106,3 +106,14 @@ def test_cli_says_which_setting_is_missing(tmp_path):
                                 env=cli_env(tmp_path, HOTLINE_NUMBER=""))
     assert result.exit_code != 0
     assert "HOTLINE_NUMBER is not set" in result.output
+
+
+@pytest.mark.parametrize(("listed", "reminded"), [("", True), ("B12", True), ("A7,B12", False)])
+def test_a_code_not_listed_yet_gets_a_reminder_to_list_it(tmp_path, listed, reminded):
+    # Until HOTLINE_FLYER_CODES lists a code, its scans count as "other" (strangers could invent codes).
+    result = CliRunner().invoke(main, ["qr", "--out", str(tmp_path / "codes"), "--code", "a7"],
+                                env=cli_env(tmp_path, HOTLINE_FLYER_CODES=listed))
+    assert result.exit_code == 0, result.output
+    assert ("HOTLINE_FLYER_CODES" in result.output) == reminded
+    if reminded:
+        assert f"HOTLINE_FLYER_CODES={listed + ',' if listed else ''}A7" in result.output

@@ -13,6 +13,7 @@ from flask.cli import with_appcontext
 from hotline.channels import paper
 from hotline.edges import qr
 from hotline.edges.printing import FlyerError, make_flyers
+from hotline.edges.storage.flyer_codes import counted_flyer_code, parse_flyer_code
 
 
 @click.command("flyer")
@@ -43,6 +44,17 @@ def flyer_command(out: Path, size: str, code: str | None, county: str | None) ->
     finally:
         logging.disable(logging.NOTSET)
     click.echo("\n".join(str(path) for path in written))
+    remind_to_list(code)
+
+
+def remind_to_list(code: str | None) -> None:
+    """Say when a printed code is not in HOTLINE_FLYER_CODES yet: until it is, it counts as "other"."""
+    code = parse_flyer_code(code)
+    if code and counted_flyer_code(code) != code:
+        listed = str(current_app.config.get("HOTLINE_FLYER_CODES", "")).strip()
+        click.echo(f"Note: {code} is not in HOTLINE_FLYER_CODES, so its scans and texts count as 'other'. "
+                   f"Add it where the line runs, e.g. heroku config:set "
+                   f"HOTLINE_FLYER_CODES={listed + ',' if listed else ''}{code}", err=True)
 
 
 @click.command("qr")
@@ -58,3 +70,4 @@ def qr_command(out: Path, code: str | None) -> None:
     except qr.QRError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Wrote {len(written)} files to {out}/")
+    remind_to_list(code)
