@@ -178,7 +178,7 @@ def test_questions_about_287g_itself_get_the_topic_answer(rows, county_words, te
 
 
 @pytest.mark.parametrize(("old", "new", "error"), [
-    ("{stale}\nLa lista cambia.\n", "{stale}\nLa lista cambia el {fecha}.\n", "unknown placeholder {fecha}"),
+    ("La lista cambia.\n{elsewhere}", "La lista cambia el {fecha}.\n{elsewhere}", "unknown placeholder {fecha}"),
     ('title = "Acuerdos 287(g) en {state_name}"', 'title = "Acuerdos 287(g)"', "placeholders differ"),
     ('ice_link = "Página 287(g) de ICE"', "", "in one language but not the other"),
 ])
