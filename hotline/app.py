@@ -99,6 +99,7 @@ def create_app(test_config: Mapping[str, object] | None = None, *, serving: bool
     got_request_exception.connect(request_log.remember_error, app)
     for code in guards.PLAIN_ERRORS:
         app.register_error_handler(code, guards.answer_plainly)
+    app.register_error_handler(404, web.show_not_found)  # any unknown address: the site's page, in its language
 
     # The channels. <lang:...> in their addresses matches the line's languages only.
     app.url_map.converters["lang"] = web.language_converter(engine.catalog.languages.codes)

@@ -41,3 +41,12 @@ def test_env_example_lists_every_setting():
     assert text == example_env(), "run: hotline settings --example > .env.example"
     for setting in SETTINGS:
         assert f"\n{setting.name}=" in text
+
+
+def test_a_bad_time_zone_and_alert_hours_are_reported_with_every_other_problem(settings):
+    settings.update(HOTLINE_TIMEZONE="Mountain", HOTLINE_ALERT_DEFAULT_HOURS="30", HOTLINE_ALERT_MAX_HOURS="24",
+                    HOTLINE_FLYER_CODES="LAUNCH")
+    with pytest.raises(SettingsError) as raised:
+        create_app(settings)
+    for name in ("HOTLINE_TIMEZONE", "HOTLINE_ALERT_DEFAULT_HOURS", "HOTLINE_FLYER_CODES"):
+        assert name in str(raised.value)  # all at once, not one per start

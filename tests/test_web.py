@@ -210,3 +210,10 @@ def test_topic_pages_are_counted_without_anything_about_the_reader(app, client):
     with app.app_context():
         topics = {(s.name, sum(s.counts)) for s in read_report().pick("topic", "web")}
     assert topics == {("rights", 1), ("287g", 1)}
+
+
+@pytest.mark.parametrize(("path", "lang"), [("/nope", "en"), ("/es/a/b", "es"), ("/en/287g/zz", "en")])
+def test_any_unknown_address_gets_the_sites_own_page_in_its_language(client, path, lang):
+    response = client.get(path)
+    assert response.status_code == 404 and f'lang="{lang}"' in response.get_data(as_text=True)
+    assert response.headers["X-Content-Type-Options"] == "nosniff"  # the site's headers, not Werkzeug's page

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
-from hotline.channels.web import add_security_headers, get_site, render_page, show_not_found
+from hotline.channels.web import add_security_headers, get_site, render_page
 from hotline.core.agreements import state_code
 from hotline.core.counties import find_county
 from hotline.core.matcher import normalise
@@ -18,7 +18,6 @@ MAX_COUNTY = 80  # characters; no county's name is near this long
 
 bp = Blueprint("paper", __name__)
 bp.after_request(add_security_headers)
-bp.register_error_handler(404, show_not_found)
 
 
 class CountyError(LookupError):

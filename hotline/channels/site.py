@@ -11,7 +11,6 @@ from hotline.channels.web import (
     language_switch,
     link_numbers,
     render_page,
-    show_not_found,
 )
 from hotline.edges.storage import stats
 
@@ -20,7 +19,6 @@ bp = Blueprint("web", __name__)
 bp.add_app_template_filter(keep_number_together, "keep_number")
 bp.add_app_template_filter(link_numbers, "link_numbers")
 bp.after_request(add_security_headers)
-bp.register_error_handler(404, show_not_found)
 
 
 def choose_language() -> str:

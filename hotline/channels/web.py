@@ -166,8 +166,10 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
-def show_not_found(error: Exception) -> tuple[str, int]:
-    """Say that a page does not exist, in the language of the address when there is one."""
+def show_not_found(error: Exception) -> Response:
+    """Say that a page does not exist, in the language of the address when there is one (/es/...)."""
     site = get_site()
-    lang = (request.view_args or {}).get("lang", site.languages[0])
-    return render_template("not_found.html", site=site, lang=lang, t=site.words[lang]), 404
+    first = request.path.strip("/").split("/")[0]
+    lang = (request.view_args or {}).get("lang") or (first if first in site.languages else site.languages[0])
+    page = render_template("not_found.html", site=site, lang=lang, t=site.words[lang])
+    return add_security_headers(Response(page, 404, mimetype="text/html"))

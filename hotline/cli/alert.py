@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from hotline.cli.help_text import CommandGroup
 from hotline.core.alert_checks import clean_label
 from hotline.core.segments import count_segments
+from hotline.core.sms_flow import preview_then
 from hotline.edges.storage import alerts
 from hotline.services import get_engine
 
@@ -94,7 +95,7 @@ def show_answers() -> None:
     """Print what a texter gets now in each language, with its SMS segments."""
     for language in get_engine().catalog.languages.all:
         preview = get_engine().replies.preview[language.code]
-        text = "\n".join(filter(None, (preview, alerts.answer(language.code))))
+        text = preview_then(preview, alerts.answer(language.code))
         count = count_segments(text)
         segments = f"{count.segments} {count.encoding} segment{'s' * (count.segments != 1)}"
         click.echo(f"\n{language.name} ({segments}, {count.characters} characters):")

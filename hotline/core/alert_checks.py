@@ -15,6 +15,7 @@ from hotline.core.languages import Languages
 from hotline.core.placeholders import fill
 from hotline.core.readability import scores
 from hotline.core.segments import SegmentCount, count_segments
+from hotline.core.sms_flow import preview_then
 
 MAX_CHARACTERS = 500  # far more than a budget allows: a bound on what is stored, whatever the budget
 MAX_LABEL = 40
@@ -48,7 +49,7 @@ def worst_answer(text: str, lang: str, words: AlertWords, preview: str = "") -> 
     """Put a notice into the answer as it can be longest (times said at their longest)."""
     when = longest_time(lang, words)
     answer = fill(words.texts[lang]["active"], {"text": text, "verified": when, "until": when})
-    return "\n".join(filter(None, (preview, answer)))
+    return preview_then(preview, answer)
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ def preview(draft: Draft, now: dt.datetime, zone: ZoneInfo, words: AlertWords,
     notice = Notice(draft.texts, now, now + (draft.holds_for or dt.timedelta(hours=1)), draft.by)
     found = {}
     for code in draft.texts:
-        text = "\n".join(filter(None, ((previews or {}).get(code, ""), compose(notice, code, words, now, zone, ""))))
+        text = preview_then((previews or {}).get(code, ""), compose(notice, code, words, now, zone, ""))
         found[code] = (text, count_segments(text))
     return found
 

@@ -129,7 +129,12 @@ def converse(text: str, state: State, index: KeywordIndex, replies: Replies,
 def with_preview(reply: Reply, replies: Replies) -> Reply:
     """Start a reply with the discreet preview line, when that setting is on."""
     preview = replies.preview[reply.lang or replies.default_lang]
-    return replace(reply, text=f"{preview}\n{reply.text}") if preview and reply.text else reply
+    return replace(reply, text=preview_then(preview, reply.text)) if preview and reply.text else reply
+
+
+def preview_then(preview: str, text: str) -> str:
+    """Put the discreet preview line (empty when the setting is off) before a text."""
+    return f"{preview}\n{text}" if preview and text else text
 
 
 def _converse(text: str, state: State, index: KeywordIndex, replies: Replies,

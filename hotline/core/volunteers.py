@@ -7,6 +7,7 @@ here knows Twilio. Docs: docs/volunteers.md.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -89,9 +90,10 @@ def _read_languages(text: str, numbers: list[str], codes: tuple[str, ...]) -> tu
         number, _, langs = (part.strip() for part in entry.partition("="))
         number, spoken = normalise_number(number), tuple(c.strip() for c in langs.split("/") if c.strip())
         if number not in numbers:
-            problems.append(f"HOTLINE_VOLUNTEER_LANGUAGES: {entry!r} names a number not in HOTLINE_VOLUNTEER_NUMBERS")
+            problems.append(f"HOTLINE_VOLUNTEER_LANGUAGES: {masked(entry)!r} names a number not in "
+                            "HOTLINE_VOLUNTEER_NUMBERS")
         elif not spoken or any(c not in codes for c in spoken):
-            problems.append(f"HOTLINE_VOLUNTEER_LANGUAGES: {entry!r}: write number=codes with codes from "
+            problems.append(f"HOTLINE_VOLUNTEER_LANGUAGES: {masked(entry)!r}: write number=codes with codes from "
                             f"{', '.join(codes)} separated by /, e.g. +13075550111=es/en")
         else:
             found[number] = spoken
@@ -141,3 +143,8 @@ def hour_words(catalog: Catalog, lang: str) -> Mapping[str, object]:
         raise ContentError(f"voice.toml:{lang}.hours needs days (seven names, Monday first), days_range, span, "
                            "join, clock (12 or 24), am and pm")
     return words
+
+
+def masked(text: str) -> str:
+    """Hide all but the last four digits of a volunteer's number in a message that start-up logs print."""
+    return re.sub(r"\d(?=\d{4})", "*", text)

@@ -90,7 +90,7 @@ def log_request(response: Response) -> Response:
     line = (f"method={req.method} path={quote(path[:100], safe='/-_.~')} status={status} "
             f"ms={round((time.perf_counter() - started) * 1000, 1)}")
     event = getattr(context, "event", None) or {}
-    line += "".join(f" {key}={safe_value(event[key])}" for key in EVENT_KEYS if event.get(key) is not None)
+    line += "".join(f" {key}={safe_value(event[key])}" for key in EVENT_KEYS if event.get(key))  # "" = none: no "?"
     if getattr(context, "error", None):
         line += f" error={context.error}"
     if services().debug_numbers and status != 413:

@@ -9,9 +9,8 @@ from twilio.twiml.messaging_response import MessagingResponse
 from twilio.twiml.voice_response import VoiceResponse
 
 
-@functools.lru_cache(maxsize=512)
 def message_twiml(text: str | None, status_callback: str | None = None) -> str:
-    """Render an SMS reply (or an empty <Response/> for None); replies repeat, so cache them.
+    """Render an SMS reply (or an empty <Response/> for None); message_bytes caches what is sent.
 
     With status_callback, Twilio reports the reply's fate there (zero-retention mode deletes it then).
     """

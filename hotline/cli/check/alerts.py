@@ -17,6 +17,7 @@ from hotline.core.alert_checks import check_notice, worst_answer
 from hotline.core.alerts import FILE, AlertWords, load_alert_words, longest_time
 from hotline.core.catalog import Catalog
 from hotline.core.placeholders import fill
+from hotline.core.sms_flow import preview_then
 from hotline.core.toml_files import ContentError
 from hotline.edges.storage.alerts import current_in
 from hotline.edges.storage.database import default_url, make_engine, normalise_url
@@ -41,7 +42,7 @@ def check_alert_words(directory: Path, catalog: Catalog, config: Mapping[str, st
         none = fill(texts["none"], {"checked": when, "report_line": report_line})
         for message, key, text in (("alert (a notice like sample)", "active",
                                     worst_answer(texts["sample"], lang, words, previews[lang])),
-                                   ("alert (no notice)", "none", "\n".join(filter(None, (previews[lang], none))))):
+                                   ("alert (no notice)", "none", preview_then(previews[lang], none))):
             measure(Row("sms", lang, "hotline", message, f"{FILE}:{lang}.{key}"), text)
         for where, template in named_texts(words, lang):
             problems += rules.check_safety(where, template, {})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import us
 
@@ -18,6 +19,7 @@ from hotline.edges.settings import (
     is_on,
     per_language,
 )
+from hotline.edges.storage.flyer_codes import FLYER_CODE
 
 # Amazon Polly voices Twilio offers per language (-Neural etc. are variants); Twilio only
 # finds out at call time that a voice cannot speak the language, so check at start-up.
@@ -86,8 +88,14 @@ def check_values(config: Mapping[str, object], languages: Languages) -> list[str
     prefixes = [p.strip() for p in str(config.get("HOTLINE_TEXT_ME_COUNTRIES", "")).split(",") if p.strip()]
     if not all(re.fullmatch(r"\+[1-9][0-9]{0,5}", prefix) for prefix in prefixes):
         problems.append("HOTLINE_TEXT_ME_COUNTRIES must be prefixes like +1 or +1307,+1720")
+    zone = str(config.get("HOTLINE_TIMEZONE", "") or "")
+    if zone and not is_time_zone(zone):
+        problems.append(f"HOTLINE_TIMEZONE: {zone!r} is not a time zone like America/Denver")
+    hours = [str(config.get(name, "")) for name in ("HOTLINE_ALERT_DEFAULT_HOURS", "HOTLINE_ALERT_MAX_HOURS")]
+    if all(h.isdigit() for h in hours) and int(hours[0]) > int(hours[1]):
+        problems.append("HOTLINE_ALERT_DEFAULT_HOURS must not be more than HOTLINE_ALERT_MAX_HOURS")
     codes = [c.strip() for c in str(config.get("HOTLINE_FLYER_CODES", "")).split(",") if c.strip()]
-    if not all(re.fullmatch(r"[A-Za-z][0-9]{1,3}", code) for code in codes):
+    if not all(FLYER_CODE.fullmatch(code.upper()) for code in codes):
         problems.append("HOTLINE_FLYER_CODES must be codes like A7,B12 (a letter and 1 to 3 digits)")
     service = str(config.get("HOTLINE_MESSAGING_SERVICE_SID", ""))
     if service and not service.startswith("MG"):
@@ -140,3 +148,12 @@ def check_production(config: Mapping[str, object]) -> list[str]:
         problems.append("HOTLINE_REFERRAL is not set: a person in trouble needs to know where to find a "
                         "lawyer (a name and a phone number or web address)")
     return problems
+
+
+def is_time_zone(name: str) -> bool:
+    """Tell whether the tz database knows this zone (e.g. America/Denver)."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True

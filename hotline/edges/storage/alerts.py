@@ -20,7 +20,7 @@ from hotline.core.alert_checks import Draft, limits_from, preview, review
 from hotline.core.alerts import AlertWords, Notice, compose, load_alert_words
 from hotline.core.segments import SegmentCount
 from hotline.edges.settings import SettingsError
-from hotline.edges.storage.database import create_tables, get_storage, metadata, run_safely
+from hotline.edges.storage.database import get_storage, metadata, run_safely, run_transaction
 from hotline.services import get_engine, services
 
 T = TypeVar("T")
@@ -107,11 +107,7 @@ def end_current(connection: Connection, at: dt.datetime, by: str) -> int:
 
 def in_transaction(work: Callable[[Connection], T]) -> T:
     """Run an organiser's change in one transaction; unlike counting, a failure is raised for them to see."""
-    storage = get_storage()
-    if not storage.ready:
-        create_tables(storage)
-    with storage.engine.begin() as connection:
-        return work(connection)
+    return run_transaction(get_storage(), work)
 
 
 def publish(texts: Mapping[str, str], holds_for: dt.timedelta, by: str) -> Notice:

@@ -33,15 +33,12 @@ class Masking:
             return f"<{self.threshold}"
         return self.rounded(count) if count and (channel, week) in self.rounded_weeks else str(count)
 
-    def total(self, channel: str, counts: Sequence[int], weeks: Iterable[int] | None = None) -> str:
-        """Show the sum of counts (one per week, or per day with weeks=None), rounded if any part hides one."""
-        weeks = list(weeks) if weeks is not None else list(range(len(counts)))
-        whole = sum(counts)
-        if self.hidden(whole):
+    def total(self, channel: str, counts: Sequence[int]) -> str:
+        """Show the sum of one series' weekly counts, rounded if any week of it hides or rounds one."""
+        if self.hidden(sum(counts)):
             return f"<{self.threshold}"
-        inexact = any(self.hidden(c) or (c and (channel, w) in self.rounded_weeks)
-                      for c, w in zip(counts, weeks, strict=True))
-        return self.rounded(whole) if inexact else str(whole)
+        inexact = any(self.hidden(c) or (c and (channel, week) in self.rounded_weeks) for week, c in enumerate(counts))
+        return self.rounded(sum(counts)) if inexact else str(sum(counts))
 
     def sum_of_days(self, counts: Sequence[int]) -> str:
         """Show the sum of daily counts, rounded if any day hides a count."""
