@@ -169,7 +169,7 @@ def add_security_headers(response: Response) -> Response:
 def show_not_found(error: Exception) -> Response:
     """Say that a page does not exist, in the language of the address when there is one (/es/...)."""
     site = get_site()
-    first = request.path.strip("/").split("/")[0]
-    lang = (request.view_args or {}).get("lang") or (first if first in site.languages else site.languages[0])
+    asked = ((request.view_args or {}).get("lang"), request.path.strip("/").split("/")[0])  # /q/A7/fr/... too
+    lang = next((code for code in asked if code in site.languages), site.languages[0])
     page = render_template("not_found.html", site=site, lang=lang, t=site.words[lang])
     return add_security_headers(Response(page, 404, mimetype="text/html"))
